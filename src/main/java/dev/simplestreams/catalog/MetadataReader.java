@@ -1,0 +1,112 @@
+package dev.simplestreams.catalog;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.io.input.BoundedInputStream;
+
+/**
+ * Reads {@code metadata.yaml} from an image tarball (split metadata tarball or unified tarball), with
+ * hard bounds so a hostile archive (a bomb, a giant YAML) costs little.
+ */
+public final class MetadataReader {
+
+    private static final int MAX_YAML_BYTES = 1 << 20;
+    /** metadata.yaml comes first in tarballs made by LXD, Incus and distrobuilder; stop looking after this. */
+    private static final long MAX_SCANNED_BYTES = 64L << 20;
+    private static final int MAX_ENTRIES = 10_000;
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private MetadataReader() {
+    }
+
+    public static ImageMetadata read(InputStream raw) throws MetadataException, IOException {
+        InputStream buffered = new BufferedInputStream(raw, 8192);
+        InputStream decompressed = BoundedInputStream.builder()
+                .setInputStream(decompress(buffered))
+                .setMaxCount(MAX_SCANNED_BYTES)
+                .get();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(decompressed)) {
+            TarArchiveEntry entry;
+            int entries = 0;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (++entries > MAX_ENTRIES) {
+                    break;
+                }
+                String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
+                if (name.equals("metadata.yaml")) {
+                    if (!entry.isFile() || entry.getSize() > MAX_YAML_BYTES) {
+                        throw new MetadataException("metadata.yaml is not a regular file of at most 1 MiB");
+                    }
+                    return parseYaml(tar.readNBytes(MAX_YAML_BYTES));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // commons-compress reports corrupt headers as IllegalArgumentException.
+            throw new MetadataException("not a readable tar.xz/tar.gz/tar archive: " + e.getMessage(), e);
+        }
+        throw new MetadataException("no metadata.yaml at the start of the tarball");
+    }
+
+    private static InputStream decompress(InputStream in) throws IOException, MetadataException {
+        in.mark(6);
+        byte[] magic = in.readNBytes(6);
+        in.reset();
+        try {
+            if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z'
+                    && magic[3] == 'X' && magic[4] == 'Z' && magic[5] == 0) {
+                return new XZCompressorInputStream(in);
+            }
+            if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+                return GzipCompressorInputStream.builder().setInputStream(in).get();
+            }
+        } catch (IOException e) {
+            throw new MetadataException("corrupt compressed stream: " + e.getMessage(), e);
+        }
+        return in;
+    }
+
+    static ImageMetadata parseYaml(byte[] yaml) throws MetadataException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            throw new MetadataException("metadata.yaml is not valid YAML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new MetadataException("metadata.yaml cannot be read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MetadataException("metadata.yaml is not a YAML mapping");
+        }
+        JsonNode arch = root.get("architecture");
+        if (arch == null || !arch.isValueNode() || arch.asText().isEmpty()) {
+            throw new MetadataException("metadata.yaml has no 'architecture'");
+        }
+        JsonNode created = root.get("creation_date");
+        long creationDate = created != null && created.canConvertToLong() ? created.asLong() : 0L;
+        Map<String, String> properties = new TreeMap<>();
+        JsonNode props = root.get("properties");
+        if (props != null && props.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = props.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (field.getValue().isValueNode()) {
+                    properties.put(field.getKey(), field.getValue().asText());
+                }
+            }
+        }
+        return new ImageMetadata(arch.asText(), creationDate, Map.copyOf(properties));
+    }
+}

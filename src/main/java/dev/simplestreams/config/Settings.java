@@ -1,0 +1,59 @@
+package dev.simplestreams.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * The server's configuration. Each setting is read by name from a lookup (the servlet context's init
+ * parameters, then the environment), so a stock Tomcat needs nothing but environment variables.
+ *
+ * @param dataDir          SIMPLESTREAMS_DIR: the data root holding images/ and streams/v1/
+ * @param debug            DEBUG: non-empty for verbose logs
+ * @param allowOverwrites  ALLOW_OVERWRITES: non-empty lets an upload replace an existing file
+ * @param allowDeletes     ALLOW_DELETES: non-empty enables HTTP DELETE
+ * @param quietPeriod      INDEX_QUIET_MS: how long a directory must be still before it is read
+ * @param rescanInterval   RESCAN_INTERVAL_SECONDS: full rescan period, for volumes without file events
+ */
+public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
+        Duration quietPeriod, Duration rescanInterval) {
+
+    public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
+
+    public static Settings from(UnaryOperator<String> lookup) {
+        return new Settings(
+                Path.of(text(lookup, "SIMPLESTREAMS_DIR", DEFAULT_DATA_DIR)),
+                flag(lookup, "DEBUG"),
+                flag(lookup, "ALLOW_OVERWRITES"),
+                flag(lookup, "ALLOW_DELETES"),
+                Duration.ofMillis(number(lookup, "INDEX_QUIET_MS", 1000)),
+                Duration.ofSeconds(number(lookup, "RESCAN_INTERVAL_SECONDS", 300)));
+    }
+
+    /** The seed's convention: any non-empty value turns a switch on. */
+    private static boolean flag(UnaryOperator<String> lookup, String name) {
+        String value = lookup.apply(name);
+        return value != null && !value.isEmpty();
+    }
+
+    private static String text(UnaryOperator<String> lookup, String name, String fallback) {
+        String value = lookup.apply(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static long number(UnaryOperator<String> lookup, String name, long fallback) {
+        String value = text(lookup, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed < 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + "='" + value + "' is not a non-negative whole number");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.simplestreams.indexer;
+
+import dev.simplestreams.catalog.CatalogBuilder;
+import dev.simplestreams.catalog.CatalogJson;
+import dev.simplestreams.catalog.Problem;
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.store.ImageStore;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes images.json, then index.json (so index.json never names products images.json lacks), each
+ * atomically, and makes the new state visible to the servlets only after both are on disk.
+ */
+final class CatalogPublisher {
+
+    private final ImageStore store;
+    private volatile PublishedCatalog current;
+
+    CatalogPublisher(ImageStore store) {
+        this.store = store;
+    }
+
+    PublishedCatalog current() {
+        return current;
+    }
+
+    /** Publishes unless nothing changed since the last publication; returns the state now served. */
+    PublishedCatalog publish(CatalogBuilder.Result result, List<Problem> problems) throws IOException {
+        PublishedCatalog previous = current;
+        if (previous != null && previous.products().equals(result.products())
+                && previous.problems().equals(problems)) {
+            return previous;
+        }
+        Instant now = Instant.now();
+        String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC));
+        byte[] images = CatalogJson.images(result.products(), updated);
+        byte[] index = CatalogJson.index(result.products(), updated);
+        if (previous == null || !Objects.equals(previous.products(), result.products())) {
+            store.publish(CatalogJson.IMAGES_PATH, images);
+            store.publish(CatalogJson.INDEX_PATH, index);
+        } else {
+            // Only the problem list changed: the served documents stay byte-identical.
+            images = previous.imagesJson();
+            index = previous.indexJson();
+            now = previous.updated();
+        }
+        PublishedCatalog published = new PublishedCatalog(result.products(), problems, index, images, now);
+        current = published;
+        return published;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.simplestreams.indexer;
+
+import dev.simplestreams.catalog.CatalogBuilder;
+import dev.simplestreams.catalog.Layout;
+import dev.simplestreams.catalog.LayoutException;
+import dev.simplestreams.catalog.Problem;
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.catalog.VersionKey;
+import dev.simplestreams.catalog.VersionSource;
+import dev.simplestreams.store.HashCache;
+import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.StoredFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the catalogue in step with the tree. It remembers what every version directory held when it was
+ * last read, so a pass reads only directories whose listing changed, and hashes changed directories in
+ * parallel. One pass at a time: uploads and the watcher both go through here, so the last catalogue
+ * written always reflects the tree as the last pass saw it.
+ */
+public final class Indexer {
+
+    private static final Logger LOG = Logger.getLogger(Indexer.class.getName());
+
+    private record DirState(List<StoredFile> files, VersionSource source) {
+    }
+
+    private final ImageStore store;
+    private final HashCache cache;
+    private final VersionReader reader;
+    private final CatalogPublisher publisher;
+    private final ExecutorService hashPool;
+    private final Map<VersionKey, DirState> dirs = new HashMap<>();
+    private final Map<String, Problem> layoutProblems = new TreeMap<>();
+    private Set<Problem> loggedProblems = Set.of();
+
+    public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool) {
+        this.store = store;
+        this.cache = cache;
+        this.reader = new VersionReader(store, cache);
+        this.publisher = new CatalogPublisher(store);
+        this.hashPool = hashPool;
+    }
+
+    public PublishedCatalog current() {
+        return publisher.current();
+    }
+
+    /** Files hashed since start; a restart over an unchanged tree keeps this at zero. */
+    public long filesRead() {
+        return reader.filesRead();
+    }
+
+    public long bytesRead() {
+        return reader.bytesRead();
+    }
+
+    /** Reads the whole tree (stat only for unchanged files) and publishes. */
+    public synchronized PublishedCatalog fullScan() throws IOException {
+        Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
+        layoutProblems.clear();
+        List<StoredFile> all = store.list(Layout.IMAGES);
+        for (StoredFile file : all) {
+            VersionKey key = versionOf(file);
+            if (key != null) {
+                listing.computeIfAbsent(key, k -> new ArrayList<>()).add(file);
+            }
+        }
+        dirs.keySet().retainAll(listing.keySet());
+        readChanged(listing);
+        Set<String> paths = new HashSet<>();
+        all.forEach(f -> paths.add(f.path()));
+        cache.retainOnly(paths);
+        return publishAndSave();
+    }
+
+    /** Re-reads the given version directories only (after an upload or a watcher event) and publishes. */
+    public synchronized PublishedCatalog refresh(Collection<VersionKey> versions) throws IOException {
+        Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
+        for (VersionKey key : versions) {
+            layoutProblems.keySet().removeIf(path -> path.startsWith(key.directory() + "/"));
+            List<StoredFile> files = new ArrayList<>();
+            for (StoredFile file : store.list(key.directory())) {
+                if (key.equals(versionOf(file))) {
+                    files.add(file);
+                }
+            }
+            if (files.isEmpty()) {
+                dirs.remove(key);
+            } else {
+                listing.put(key, files);
+            }
+        }
+        readChanged(listing);
+        return publishAndSave();
+    }
+
+    private void readChanged(Map<VersionKey, List<StoredFile>> listing) throws IOException {
+        Map<VersionKey, Future<VersionSource>> pending = new LinkedHashMap<>();
+        listing.forEach((key, files) -> {
+            DirState known = dirs.get(key);
+            if (known == null || !known.files().equals(files)) {
+                pending.put(key, hashPool.submit(() -> reader.read(key, files)));
+            }
+        });
+        for (Map.Entry<VersionKey, Future<VersionSource>> entry : pending.entrySet()) {
+            VersionKey key = entry.getKey();
+            try {
+                dirs.put(key, new DirState(listing.get(key), entry.getValue().get()));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof VersionReader.UnstableFileException unstable) {
+                    // Left out of this pass; the watcher or the next rescan comes back when writing stops.
+                    dirs.remove(key);
+                    LOG.fine(() -> unstable.getMessage());
+                } else if (e.getCause() instanceof IOException io) {
+                    dirs.put(key, new DirState(listing.get(key), VersionSource.rejected(key,
+                            "cannot be read: " + io.getMessage())));
+                } else {
+                    throw new IOException("reading " + key + " failed", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading " + key, e);
+            }
+        }
+    }
+
+    /** The version a file belongs to; files elsewhere are recorded as layout problems. */
+    private VersionKey versionOf(StoredFile file) {
+        String[] parts = file.path().split("/");
+        if (parts.length != 7) {
+            String dir = file.parent();
+            layoutProblems.putIfAbsent(dir, new Problem(file.path(), "not at the depth of the layout "
+                    + "images/<os>/<release>/<arch>/<variant>/<version>/<file>; ignored"));
+            return null;
+        }
+        try {
+            return Layout.parseVersionDirectory(file.parent());
+        } catch (LayoutException e) {
+            layoutProblems.putIfAbsent(file.parent(), new Problem(file.parent(), e.getMessage()));
+            return null;
+        }
+    }
+
+    private PublishedCatalog publishAndSave() throws IOException {
+        List<VersionSource> sources = dirs.values().stream().map(DirState::source).toList();
+        CatalogBuilder.Result result = CatalogBuilder.build(sources);
+        List<Problem> problems = new ArrayList<>(result.problems());
+        problems.addAll(layoutProblems.values());
+        problems.sort(null);
+        logNewProblems(problems);
+        PublishedCatalog published = publisher.publish(result, List.copyOf(problems));
+        cache.save(store);
+        return published;
+    }
+
+    /** One log line per problem, when it first appears, not on every pass. */
+    private void logNewProblems(List<Problem> problems) {
+        Set<Problem> now = new HashSet<>(problems);
+        for (Problem problem : problems) {
+            if (!loggedProblems.contains(problem)) {
+                LOG.log(Level.WARNING, "left out of the catalogue: {0}", problem);
+            }
+        }
+        loggedProblems = now;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.simplestreams.indexer;
+
+import dev.simplestreams.catalog.FileFacts;
+import dev.simplestreams.catalog.FileKind;
+import dev.simplestreams.catalog.ImageMetadata;
+import dev.simplestreams.catalog.MetadataException;
+import dev.simplestreams.catalog.MetadataReader;
+import dev.simplestreams.catalog.Overrides;
+import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.catalog.VersionKey;
+import dev.simplestreams.catalog.VersionSource;
+import dev.simplestreams.store.HashCache;
+import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.StoredFile;
+import dev.simplestreams.store.UnsafePathException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads one version directory into a {@link VersionSource}. Each byte of a changed file is read once:
+ * a root file is fed to its own digest and to a copy of the metadata tarball's digest at the same time,
+ * which yields the image fingerprint without reading the pair again. Unchanged files come from the cache.
+ */
+final class VersionReader {
+
+    private static final int BUFFER = 1 << 20;
+
+    private final ImageStore store;
+    private final HashCache cache;
+    private final AtomicLong filesRead = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+
+    VersionReader(ImageStore store, HashCache cache) {
+        this.store = store;
+        this.cache = cache;
+    }
+
+    long filesRead() {
+        return filesRead.get();
+    }
+
+    long bytesRead() {
+        return bytesRead.get();
+    }
+
+    /** A file changed while it was read: it is still being written, so the directory is read again later. */
+    static final class UnstableFileException extends IOException {
+        UnstableFileException(String path) {
+            super(path + " changed while it was read (still being written?)");
+        }
+    }
+
+    VersionSource read(VersionKey key, List<StoredFile> files) throws IOException {
+        List<StoredFile> metas = new ArrayList<>();
+        List<StoredFile> roots = new ArrayList<>();
+        List<StoredFile> plain = new ArrayList<>();
+        StoredFile metadataJson = null;
+        for (StoredFile file : files) {
+            Optional<FileKind.Recognised> kind = FileKind.recognise(file.name());
+            if (kind.isEmpty()) {
+                continue;
+            }
+            switch (kind.get().kind()) {
+                case METADATA -> metas.add(file);
+                case METADATA_JSON -> metadataJson = file;
+                default -> (kind.get().kind().isRoot() ? roots : plain).add(file);
+            }
+        }
+        metas.sort(Comparator.comparing(StoredFile::name));
+        try {
+            Overrides overrides = metadataJson == null ? null : Overrides.parse(readSmall(metadataJson));
+            List<FileFacts> facts = new ArrayList<>();
+            ImageMetadata metadata = null;
+            String metaSha = null;
+            MessageDigest metaState = null;
+            for (StoredFile meta : metas) {
+                HashCache.Entry entry = tarball(meta);
+                if (metaSha == null) {
+                    metaSha = entry.sha256();
+                    metadata = entry.metadata();
+                }
+                facts.add(facts(meta, entry));
+            }
+            for (StoredFile root : roots) {
+                HashCache.Entry entry = cache.lookup(root).orElse(null);
+                if (entry == null || (metaSha != null && !metaSha.equals(entry.combinedWith()))) {
+                    if (metaSha != null && metaState == null) {
+                        metaState = digestState(metas.get(0), metaSha);
+                    }
+                    entry = hashRoot(root, metaSha, metaState);
+                }
+                facts.add(facts(root, entry));
+            }
+            for (StoredFile file : plain) {
+                FileKind kind = FileKind.recognise(file.name()).orElseThrow().kind();
+                HashCache.Entry entry = kind == FileKind.UNIFIED ? tarball(file) : hashed(file);
+                if (kind == FileKind.UNIFIED && metadata == null) {
+                    metadata = entry.metadata();
+                }
+                facts.add(facts(file, entry));
+            }
+            return new VersionSource(key, List.copyOf(facts), metadata, overrides, null);
+        } catch (MetadataException e) {
+            return VersionSource.rejected(key, e.getMessage());
+        } catch (UnsafePathException e) {
+            return VersionSource.rejected(key, e.getMessage());
+        }
+    }
+
+    private static FileFacts facts(StoredFile file, HashCache.Entry entry) {
+        FileKind.Recognised kind = FileKind.recognise(file.name()).orElseThrow();
+        return new FileFacts(file.name(), kind.kind(), kind.deltaBase(), file.size(), entry.sha256(),
+                kind.kind().isRoot() ? entry.combined() : null);
+    }
+
+    /** A tarball's hash and its metadata.yaml; the metadata is looked for in the first bytes only. */
+    private HashCache.Entry tarball(StoredFile file) throws IOException, MetadataException, UnsafePathException {
+        Optional<HashCache.Entry> cached = cache.lookup(file);
+        if (cached.isPresent() && cached.get().metadata() != null) {
+            return cached.get();
+        }
+        HashCache.Entry hashed = cached.orElse(null);
+        if (hashed == null) {
+            hashed = hashed(file);
+        }
+        ImageMetadata metadata;
+        try (InputStream in = store.open(file.path())) {
+            metadata = MetadataReader.read(in);
+        } catch (MetadataException e) {
+            throw new MetadataException(file.name() + ": " + e.getMessage(), e);
+        }
+        HashCache.Entry entry = new HashCache.Entry(hashed.size(), hashed.modified(), hashed.sha256(), null, null,
+                metadata);
+        cache.put(file.path(), entry);
+        return entry;
+    }
+
+    private HashCache.Entry hashed(StoredFile file) throws IOException, UnsafePathException {
+        Optional<HashCache.Entry> cached = cache.lookup(file);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        MessageDigest digest = Sha256.newDigest();
+        stream(file, digest, null);
+        HashCache.Entry entry = new HashCache.Entry(file.size(), file.modifiedMillis(), Sha256.hex(digest), null, null,
+                null);
+        cache.put(file.path(), entry);
+        return entry;
+    }
+
+    private HashCache.Entry hashRoot(StoredFile root, String metaSha, MessageDigest metaState)
+            throws IOException, UnsafePathException {
+        MessageDigest digest = Sha256.newDigest();
+        MessageDigest combined = metaState == null ? null : Sha256.copy(metaState);
+        stream(root, digest, combined);
+        HashCache.Entry entry = new HashCache.Entry(root.size(), root.modifiedMillis(), Sha256.hex(digest),
+                metaSha, combined == null ? null : Sha256.hex(combined), null);
+        cache.put(root.path(), entry);
+        return entry;
+    }
+
+    /** The running digest after the metadata tarball's bytes, ready to be continued by a root file. */
+    private MessageDigest digestState(StoredFile meta, String expectedSha) throws IOException, UnsafePathException {
+        MessageDigest digest = Sha256.newDigest();
+        stream(meta, digest, null);
+        MessageDigest state = Sha256.copy(digest);
+        if (!Sha256.hex(digest).equals(expectedSha)) {
+            throw new UnstableFileException(meta.path());
+        }
+        return state;
+    }
+
+    private void stream(StoredFile file, MessageDigest first, MessageDigest second) throws IOException, UnsafePathException {
+        byte[] buffer = new byte[BUFFER];
+        long total = 0;
+        try (InputStream in = store.open(file.path())) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                first.update(buffer, 0, n);
+                if (second != null) {
+                    second.update(buffer, 0, n);
+                }
+                total += n;
+            }
+        }
+        filesRead.incrementAndGet();
+        bytesRead.addAndGet(total);
+        Optional<StoredFile> after = store.stat(file.path());
+        if (total != file.size() || after.isEmpty() || after.get().size() != file.size()
+                || after.get().modifiedMillis() != file.modifiedMillis()) {
+            throw new UnstableFileException(file.path());
+        }
+    }
+
+    private byte[] readSmall(StoredFile file) throws IOException, UnsafePathException, MetadataException {
+        if (file.size() > Overrides.MAX_BYTES) {
+            throw new MetadataException(file.name() + " is larger than 64 KiB");
+        }
+        try (InputStream in = store.open(file.path())) {
+            return in.readNBytes(Overrides.MAX_BYTES + 1);
+        }
+    }
+}

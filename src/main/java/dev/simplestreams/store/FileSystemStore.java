@@ -1,0 +1,248 @@
+package dev.simplestreams.store;
+
+import dev.simplestreams.catalog.Layout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The data root on a local or mounted filesystem. Files are written to a hidden temporary in the target
+ * directory (same filesystem, so the final rename is atomic), fsynced, then renamed into place.
+ */
+public final class FileSystemStore implements ImageStore {
+
+    private static final String STATE_DIR = ".state";
+    private static final int BUFFER = 1 << 20;
+
+    private final DataRoot root;
+
+    public FileSystemStore(DataRoot root) {
+        this.root = root;
+    }
+
+    public DataRoot root() {
+        return root;
+    }
+
+    @Override
+    public List<StoredFile> list(String directory) throws IOException {
+        Path start;
+        try {
+            start = root.resolve(directory);
+        } catch (UnsafePathException e) {
+            throw new IllegalArgumentException(directory + ": " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<StoredFile> files = new ArrayList<>();
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return !dir.equals(start) && Layout.isIgnoredName(dir.getFileName().toString())
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && !Layout.isIgnoredName(file.getFileName().toString())) {
+                    files.add(new StoredFile(root.relative(file), attrs.size(), attrs.lastModifiedTime().toMillis()));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                // A file deleted while we walk is not an error: the next pass sees the tree as it is.
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        files.sort(Comparator.comparing(StoredFile::path));
+        return files;
+    }
+
+    @Override
+    public Optional<StoredFile> stat(String path) throws IOException, UnsafePathException {
+        Path file = root.resolve(path);
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attrs.isRegularFile()
+                    ? Optional.of(new StoredFile(path, attrs.size(), attrs.lastModifiedTime().toMillis()))
+                    : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream open(String path) throws IOException, UnsafePathException {
+        return Files.newInputStream(root.resolve(path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public StoredFile write(String path, InputStream content, boolean replace)
+            throws IOException, UnsafePathException, FileExistsException {
+        Path target = root.resolve(path);
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileExistsException(path);
+        }
+        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".upload");
+        boolean placed = false;
+        try {
+            long size = copy(content, temp);
+            if (replace) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                // A hard link creates the name only if it does not exist: no window where a racing writer's
+                // file could be replaced.
+                try {
+                    Files.createLink(target, temp);
+                } catch (FileAlreadyExistsException e) {
+                    throw new FileExistsException(path);
+                }
+                Files.delete(temp);
+            }
+            placed = true;
+            syncDirectory(dir);
+            long modified = Files.getLastModifiedTime(target, LinkOption.NOFOLLOW_LINKS).toMillis();
+            return new StoredFile(path, size, modified);
+        } finally {
+            if (!placed) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(String path) throws IOException, UnsafePathException {
+        Path target = root.resolve(path);
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.walkFileTree(target, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } else {
+            Files.delete(target);
+        }
+        syncDirectory(target.getParent());
+        return true;
+    }
+
+    @Override
+    public void publish(String path, byte[] content) throws IOException {
+        try {
+            replaceAtomically(root.resolve(path), content);
+        } catch (UnsafePathException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> readState(String name) throws IOException {
+        Path file = root.path().resolve(STATE_DIR).resolve(name);
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void writeState(String name, byte[] content) throws IOException {
+        replaceAtomically(root.path().resolve(STATE_DIR).resolve(name), content);
+    }
+
+    /** Removes temporaries left by a crash mid-write; they are hidden, so nothing ever published them. */
+    public int removeStaleTemporaries() throws IOException {
+        List<Path> stale = new ArrayList<>();
+        Path images = root.path().resolve(Layout.IMAGES);
+        if (Files.isDirectory(images)) {
+            try (var walk = Files.walk(images)) {
+                walk.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".upload"))
+                        .forEach(stale::add);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        for (Path p : stale) {
+            Files.deleteIfExists(p);
+        }
+        return stale.size();
+    }
+
+    private static void replaceAtomically(Path target, byte[] content) throws IOException {
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static long copy(InputStream in, Path temp) throws IOException {
+        long total = 0;
+        byte[] buffer = new byte[BUFFER];
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
+                total += n;
+            }
+            out.force(true);
+        }
+        return total;
+    }
+
+    /** Makes a rename durable: without it a crash can lose the new directory entry. */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some filesystems cannot fsync a directory; the data itself is already durable.
+        }
+    }
+}

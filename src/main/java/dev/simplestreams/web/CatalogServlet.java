@@ -1,0 +1,63 @@
+package dev.simplestreams.web;
+
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.indexer.IndexerService;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Serves {@code streams/v1/index.json} and {@code images.json} from the catalogue in memory: always the
+ * state just published (no file cache in between), always 200 with the whole body (clients accept
+ * nothing else), gzip-compressed when asked.
+ */
+public final class CatalogServlet extends HttpServlet {
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        IndexerService indexer = ServerLifecycle.indexer(getServletContext());
+        PublishedCatalog catalog = indexer.current();
+        String document = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (!document.equals("/index.json") && !document.equals("/images.json")) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND,
+                    "no such catalogue document; clients read streams/v1/index.json and streams/v1/images.json");
+            return;
+        }
+        if (catalog == null) {
+            response.setHeader("Retry-After", "5");
+            JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "the catalogue is still being built; try again in a few seconds");
+            return;
+        }
+        boolean index = document.equals("/index.json");
+        boolean gzip = acceptsGzip(request);
+        byte[] body = index ? (gzip ? catalog.indexGzip() : catalog.indexJson())
+                : (gzip ? catalog.imagesGzip() : catalog.imagesJson());
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("Vary", "Accept-Encoding");
+        response.setDateHeader("Last-Modified", catalog.updated().toEpochMilli());
+        if (gzip) {
+            response.setHeader("Content-Encoding", "gzip");
+        }
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static boolean acceptsGzip(HttpServletRequest request) {
+        var values = request.getHeaders("Accept-Encoding");
+        while (values.hasMoreElements()) {
+            for (String coding : values.nextElement().split(",")) {
+                String[] parts = coding.trim().split(";");
+                if (parts[0].trim().equalsIgnoreCase("gzip")
+                        && !(parts.length > 1 && parts[1].replace(" ", "").matches("q=0(\\.0*)?"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

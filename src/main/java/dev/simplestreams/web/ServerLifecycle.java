@@ -1,0 +1,116 @@
+package dev.simplestreams.web;
+
+import dev.simplestreams.catalog.Layout;
+import dev.simplestreams.config.Settings;
+import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.store.DataRoot;
+import dev.simplestreams.store.FileSystemStore;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.catalina.WebResourceRoot;
+import org.apache.catalina.webresources.DirResourceSet;
+
+/**
+ * Starts and stops the server's parts with the web application: reads the settings, mounts the data
+ * root's {@code images/} into Tomcat's resources (so DefaultServlet serves image files with Range and
+ * sendfile), and runs the background indexer.
+ */
+public final class ServerLifecycle implements ServletContextListener {
+
+    private static final Logger LOG = Logger.getLogger(ServerLifecycle.class.getName());
+    private static final String SETTINGS = Settings.class.getName();
+    private static final String STORE = FileSystemStore.class.getName();
+    private static final String INDEXER = IndexerService.class.getName();
+    /** Tomcat's context attribute holding the web application's resources. */
+    private static final String TOMCAT_RESOURCES = "org.apache.catalina.resources";
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Settings settings = Settings.from(name -> {
+            String value = context.getInitParameter(name);
+            return value != null ? value : System.getenv(name);
+        });
+        if (settings.debug()) {
+            enableDebugLogging();
+        }
+        try {
+            DataRoot root = new DataRoot(settings.dataDir());
+            Files.createDirectories(root.path().resolve(Layout.IMAGES));
+            Files.createDirectories(root.path().resolve(Layout.STREAMS));
+            FileSystemStore store = new FileSystemStore(root);
+            int stale = store.removeStaleTemporaries();
+            if (stale > 0) {
+                LOG.info("removed " + stale + " unfinished upload(s) left by an earlier stop");
+            }
+            mountImages(context, root.path().resolve(Layout.IMAGES));
+            IndexerService indexer = new IndexerService(store, root.path(),
+                    new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval()));
+            indexer.start();
+            context.setAttribute(SETTINGS, settings);
+            context.setAttribute(STORE, store);
+            context.setAttribute(INDEXER, indexer);
+            LOG.info("serving " + root.path() + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
+                    + onOff(settings.allowDeletes()) + ")");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot use data root " + settings.dataDir() + ": " + e.getMessage()
+                    + " (set SIMPLESTREAMS_DIR to a writable directory)", e);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object indexer = event.getServletContext().getAttribute(INDEXER);
+        if (indexer instanceof IndexerService service) {
+            service.close();
+        }
+    }
+
+    static IndexerService indexer(ServletContext context) {
+        return (IndexerService) context.getAttribute(INDEXER);
+    }
+
+    static FileSystemStore store(ServletContext context) {
+        return (FileSystemStore) context.getAttribute(STORE);
+    }
+
+    static Settings settings(ServletContext context) {
+        return (Settings) context.getAttribute(SETTINGS);
+    }
+
+    /**
+     * Tomcat's resource cache would keep serving a replaced file's old length for seconds; image files are
+     * large and sent with sendfile, so caching buys nothing and is turned off.
+     */
+    private static void mountImages(ServletContext context, Path images) {
+        WebResourceRoot resources = (WebResourceRoot) context.getAttribute(TOMCAT_RESOURCES);
+        if (resources == null) {
+            throw new IllegalStateException("not running in Tomcat: the image tree cannot be mounted");
+        }
+        resources.setCachingAllowed(false);
+        DirResourceSet set = new DirResourceSet(resources, "/" + Layout.IMAGES, images.toString(), "/");
+        set.setReadOnly(true);
+        // Tomcat starts a set added to running resources itself.
+        resources.addPreResources(set);
+    }
+
+    private static void enableDebugLogging() {
+        Logger logger = Logger.getLogger("dev.simplestreams");
+        logger.setLevel(Level.FINE);
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setLevel(Level.FINE);
+        logger.addHandler(handler);
+        logger.setUseParentHandlers(false);
+    }
+
+    private static String onOff(boolean value) {
+        return value ? "on" : "off";
+    }
+}

@@ -1,0 +1,81 @@
+package dev.simplestreams.testing;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * The built WAR (target/ROOT, exploded by the package phase) running in an embedded Tomcat on 127.0.0.1.
+ * Settings are passed as context parameters, which the server reads like environment variables.
+ */
+public final class TomcatServer implements AutoCloseable {
+
+    private final Tomcat tomcat;
+    private final Path baseDir;
+
+    private TomcatServer(Tomcat tomcat, Path baseDir) {
+        this.tomcat = tomcat;
+        this.baseDir = baseDir;
+    }
+
+    public static TomcatServer start(Path dataRoot, Map<String, String> settings) throws Exception {
+        Path webapp = Path.of(System.getProperty("webapp.dir", "target/ROOT"));
+        if (!Files.isDirectory(webapp.resolve("WEB-INF"))) {
+            throw new IllegalStateException(webapp + " holds no exploded WAR; run 'mvn package' first");
+        }
+        Path baseDir = Files.createTempDirectory("tomcat-");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        tomcat.setPort(0);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        tomcat.getHost().setAppBase(baseDir.toString());
+        // The WAR declares its own DefaultServlet (as it overrides a stock Tomcat's global one); the embedded
+        // defaults would add a second servlet of that name.
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context context = tomcat.addWebapp("", webapp.toAbsolutePath().toString());
+        context.addParameter("SIMPLESTREAMS_DIR", dataRoot.toString());
+        settings.forEach(context::addParameter);
+        try {
+            tomcat.start();
+        } catch (LifecycleException e) {
+            tomcat.destroy();
+            throw e;
+        }
+        if (!context.getState().isAvailable()) {
+            tomcat.stop();
+            tomcat.destroy();
+            throw new IllegalStateException("the web application failed to start; see the log above");
+        }
+        return new TomcatServer(tomcat, baseDir);
+    }
+
+    public int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + "/" + (path.startsWith("/") ? path.substring(1) : path));
+    }
+
+    @Override
+    public void close() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+        deleteTree(baseDir.toFile());
+    }
+
+    private static void deleteTree(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteTree(child);
+            }
+        }
+        file.delete();
+    }
+}
