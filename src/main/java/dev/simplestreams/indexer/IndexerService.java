@@ -57,13 +57,16 @@ public final class IndexerService implements AutoCloseable {
     private Thread watchThread;
     private TreeWatcher watcher;
 
-    /** {@code watchedRoot} is the local data root to watch for file events, or null for stores without them. */
-    public IndexerService(ImageStore store, Path watchedRoot, Settings settings) {
+    /**
+     * {@code cache} is shared with the upload path, which fills it while bytes stream in; {@code watchedRoot}
+     * is the local data root to watch for file events, or null for stores without them.
+     */
+    public IndexerService(ImageStore store, HashCache cache, Path watchedRoot, Settings settings) {
         this.watchedRoot = watchedRoot;
         this.settings = settings;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.hashPool = Executors.newFixedThreadPool(threads, daemonThreads("simplestreams-hash"));
-        this.indexer = new Indexer(store, HashCache.load(store), hashPool);
+        this.indexer = new Indexer(store, cache, hashPool);
     }
 
     public void start() throws IOException {

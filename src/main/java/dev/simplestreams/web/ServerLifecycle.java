@@ -5,6 +5,7 @@ import dev.simplestreams.config.Settings;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
+import dev.simplestreams.store.HashCache;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -28,6 +29,7 @@ public final class ServerLifecycle implements ServletContextListener {
     private static final String SETTINGS = Settings.class.getName();
     private static final String STORE = FileSystemStore.class.getName();
     private static final String INDEXER = IndexerService.class.getName();
+    private static final String CACHE = HashCache.class.getName();
     /** Tomcat's context attribute holding the web application's resources. */
     private static final String TOMCAT_RESOURCES = "org.apache.catalina.resources";
 
@@ -51,11 +53,13 @@ public final class ServerLifecycle implements ServletContextListener {
                 LOG.info("removed " + stale + " unfinished upload(s) left by an earlier stop");
             }
             mountImages(context, root.path().resolve(Layout.IMAGES));
-            IndexerService indexer = new IndexerService(store, root.path(),
+            HashCache cache = HashCache.load(store);
+            IndexerService indexer = new IndexerService(store, cache, root.path(),
                     new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval()));
             indexer.start();
             context.setAttribute(SETTINGS, settings);
             context.setAttribute(STORE, store);
+            context.setAttribute(CACHE, cache);
             context.setAttribute(INDEXER, indexer);
             LOG.info("serving " + root.path() + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
@@ -79,6 +83,10 @@ public final class ServerLifecycle implements ServletContextListener {
 
     static FileSystemStore store(ServletContext context) {
         return (FileSystemStore) context.getAttribute(STORE);
+    }
+
+    static HashCache hashCache(ServletContext context) {
+        return (HashCache) context.getAttribute(CACHE);
     }
 
     static Settings settings(ServletContext context) {
