@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs the server locally on a stock Apache Tomcat 11 (the binary distribution from Maven Central),
+# with the data root in ./data unless SIMPLESTREAMS_DIR says otherwise. HTTP on 127.0.0.1:8080 and
+# HTTPS on 127.0.0.1:8443 (lxc and incus need HTTPS). Stop it with Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+project=$PWD
+
+bash scripts/install-deps.sh
+
+TOMCAT_VERSION=11.0.24
+HTTP_PORT=${HTTP_PORT:-8080}
+HTTPS_PORT=${HTTPS_PORT:-8443}
+export SIMPLESTREAMS_DIR=${SIMPLESTREAMS_DIR:-$project/data}
+run=$project/.run
+home=$run/apache-tomcat-$TOMCAT_VERSION
+base=$run/base
+
+mvn -q -B package -DskipTests
+if [ ! -x "$home/bin/catalina.sh" ]; then
+  mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+    -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$run"
+fi
+bash scripts/local-tls.sh "$run/tls"
+
+# A separate CATALINA_BASE keeps the distribution untouched: only our server.xml and the WAR as ROOT.
+rm -rf "$base"
+mkdir -p "$base/conf" "$base/logs" "$base/temp" "$base/webapps" "$base/work"
+cp "$home"/conf/{web.xml,logging.properties,catalina.properties,context.xml,tomcat-users.xml} "$base/conf/"
+cp scripts/local-server.xml "$base/conf/server.xml"
+cp target/ROOT.war "$base/webapps/ROOT.war"
+mkdir -p "$SIMPLESTREAMS_DIR"
+
+cat <<MSG
+
+simplestreams-server: data root $SIMPLESTREAMS_DIR
+  http://127.0.0.1:$HTTP_PORT/   https://127.0.0.1:$HTTPS_PORT/
+
+Use it from lxc (Debian's lxd-client; for the snap use ~/snap/lxd/common/config instead of ~/.config/lxc):
+  mkdir -p ~/.config/lxc/servercerts && cp $run/tls/ca.crt ~/.config/lxc/servercerts/myimages.crt
+  lxc remote add myimages https://127.0.0.1:$HTTPS_PORT --protocol=simplestreams
+  lxc image list myimages:
+From incus:
+  mkdir -p ~/.config/incus/servercerts && cp $run/tls/ca.crt ~/.config/incus/servercerts/myimages.crt
+  incus remote add myimages https://127.0.0.1:$HTTPS_PORT --protocol=simplestreams
+
+MSG
+
+export CATALINA_HOME=$home CATALINA_BASE=$base
+export CATALINA_OPTS="${CATALINA_OPTS:-} -Dhttp.port=$HTTP_PORT -Dhttps.port=$HTTPS_PORT -Dtls.dir=$run/tls"
+exec "$home/bin/catalina.sh" run
