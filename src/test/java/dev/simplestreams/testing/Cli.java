@@ -53,11 +53,15 @@ public final class Cli {
 
     /** Runs to completion; a non-zero exit is returned, not thrown. A timeout kills the command and throws. */
     public CommandResult run(String... command) {
-        return run(null, List.of(command));
+        return runWithInput(null, List.of(command));
+    }
+
+    public CommandResult run(List<String> command) {
+        return runWithInput(null, command);
     }
 
     public CommandResult runWithInput(String stdin, String... command) {
-        return run(stdin, List.of(command));
+        return runWithInput(stdin, List.of(command));
     }
 
     /** Runs and returns stdout, or throws with the exit code and stderr. */
@@ -65,7 +69,8 @@ public final class Cli {
         return run(command).orThrow().stdout();
     }
 
-    public CommandResult run(String stdin, List<String> command) {
+    /** @param stdin fed to the command's standard input; null for /dev/null */
+    public CommandResult runWithInput(String stdin, List<String> command) {
         Path out = null;
         Path err = null;
         Path in = null;

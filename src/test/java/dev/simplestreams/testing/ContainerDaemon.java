@@ -72,6 +72,8 @@ public abstract class ContainerDaemon implements AutoCloseable {
 
     /** Starts the daemon, waits until it answers and applies the preseed: a few seconds. */
     final void boot() {
+        // Registered first so that a JVM stopped mid-start still deletes what was started.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             long t0 = System.nanoTime();
             startDaemon();
@@ -97,10 +99,9 @@ public abstract class ContainerDaemon implements AutoCloseable {
             long t2 = System.nanoTime();
             System.out.printf("[%s] %s: started and ready in %d ms, init --preseed in %d ms%n", name, work,
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
         } catch (RuntimeException e) {
             try {
-                cleanUp();
+                close();
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -298,7 +299,8 @@ public abstract class ContainerDaemon implements AutoCloseable {
         }
     }
 
-    static List<String> mountPointsUnder(Path dir) {
+    /** Mount points at or below {@code dir}, from /proc/self/mountinfo: a test can assert that none is left. */
+    public static List<String> mountPointsUnder(Path dir) {
         String prefix = dir.toString();
         List<String> result = new ArrayList<>();
         try {
@@ -398,17 +400,18 @@ public abstract class ContainerDaemon implements AutoCloseable {
      * unprivileged containers, can traverse: mktemp-style 0700 dirs make launch fail with "Permission denied".
      */
     private static Path createWorkDir(String name) {
+        Path base = Path.of("/tmp");
         try {
-            Path work = Files.createTempDirectory(Path.of("/tmp"), name + "-");
+            for (Path p = base; p != null; p = p.getParent()) {
+                if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new IllegalStateException(p + " is not traversable by others (o+x); containers under "
+                            + base + " could not start");
+                }
+            }
+            Path work = Files.createTempDirectory(base, name + "-");
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
             Path pool = Files.createDirectory(work.resolve("pool"));
             Files.setPosixFilePermissions(pool, PosixFilePermissions.fromString("rwx--x--x"));
-            for (Path p = work.getParent(); p != null; p = p.getParent()) {
-                if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new IllegalStateException(p + " is not traversable by others (o+x); containers under "
-                            + work + " could not start");
-                }
-            }
             return work;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work dir under /tmp", e);

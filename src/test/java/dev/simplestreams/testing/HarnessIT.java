@@ -17,7 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Proves the test harness on its own, without our server: real images into real LXD and Incus daemons, and TLS 1.3
- * through nginx. If this fails, the server's integration tests cannot be trusted either way.
+ * Proves the test harness on its own, without our server: real images into real LXD and Incus daemons, TLS 1.3
+ * through nginx, and a pull by both daemons from a hand-written static stream behind that nginx. If this fails,
+ * the server's integration tests cannot be trusted either way.
  */
 class HarnessIT {
 
@@ -40,10 +44,14 @@ class HarnessIT {
     static Path qcow2;
     static Path unified;
 
+    static HttpServer upstream;
+    static TestCa ca;
+    static NginxTlsProxy proxy;
+
     private static final List<String> TIMINGS = new ArrayList<>();
 
     @BeforeAll
-    static void buildImages() throws IOException {
+    static void buildImagesAndStartProxy() throws IOException {
         String arch = ImageFactory.hostArch();
         Path rootfs = timed("build rootfs dir", () -> ImageFactory.rootfsDir(tmp.resolve("rootfs")));
         meta = timed("build metadata tar.xz", () -> ImageFactory.metadataTarball(tmp.resolve("meta.tar.xz"), arch,
@@ -57,17 +65,31 @@ class HarnessIT {
             TIMINGS.add(String.format("  size %-16s %,10d bytes", p.getFileName(), Files.size(p)));
             assertTrue(Files.size(p) < 5_000_000, p + " should be tiny");
         }
+
+        Path stream = writeStaticStream(tmp.resolve("stream"), arch, squashfs);
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/echo", HarnessIT::echo);
+        upstream.createContext("/", exchange -> serveFile(stream, exchange));
+        upstream.start();
+        ca = timed("openssl: CA + server cert", () -> TestCa.create(tmp.resolve("ca")));
+        proxy = timed("nginx: start", () -> NginxTlsProxy.start(tmp.resolve("nginx"), ca,
+                upstream.getAddress().getPort()));
     }
 
     @AfterAll
-    static void report() {
+    static void stopProxyAndReport() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (upstream != null) {
+            upstream.stop(0);
+        }
         System.out.println("HarnessIT timings:\n" + String.join("\n", TIMINGS));
     }
 
     @Test
     void imageBytesDependOnlyOnInputs() throws IOException {
-        Path rootfs = tmp.resolve("rootfs");
-        Path again = ImageFactory.squashfs(rootfs, tmp.resolve("again.squashfs"));
+        Path again = ImageFactory.squashfs(tmp.resolve("rootfs"), tmp.resolve("again.squashfs"));
         assertEquals(-1L, Files.mismatch(squashfs, again), "squashfs is reproducible");
         Path tar1 = ImageFactory.metadataTarball(tmp.resolve("m1.tar.xz"), "x86_64", "o", "r", "v", "d", 1, "s");
         Path tar2 = ImageFactory.metadataTarball(tmp.resolve("m2.tar.xz"), "x86_64", "o", "r", "v", "d", 1, "s");
@@ -97,9 +119,8 @@ class HarnessIT {
 
             CommandResult missing = lxd.lxcResult("launch", "no-such-alias", "c3");
             assertNotEquals(0, missing.exitCode());
-            assertTrue(missing.stderr().contains("not found") || missing.stderr().contains("couldn't be found"),
-                    missing.describe());
-            lxd.clearStreamCache();
+
+            pullsFromTheStaticStreamThroughNginx(lxd, "lxd");
         } finally {
             timed("lxd: delete instances + shutdown + cleanup", () -> {
                 lxd.close();
@@ -128,6 +149,8 @@ class HarnessIT {
             String images = incus.incus("image", "list", "--format", "csv", "--columns", "Lt");
             assertTrue(images.contains("t1,CONTAINER"), images);
             assertTrue(images.contains("t2,CONTAINER"), images);
+
+            pullsFromTheStaticStreamThroughNginx(incus, "incus");
         } finally {
             timed("incus: delete instances + shutdown + cleanup", () -> {
                 incus.close();
@@ -138,41 +161,94 @@ class HarnessIT {
         assertTrue(Files.notExists(incus.workDir()));
     }
 
+    /** The CA reaches the daemon through the client's servercerts/ only: an untrusting remote must fail. */
+    private static void pullsFromTheStaticStreamThroughNginx(ContainerDaemon daemon, String name) {
+        daemon.trustServerCert("t", ca.caCert());
+        daemon.client("remote", "add", "t", proxy.httpsUrl(), "--protocol=simplestreams");
+        String listed = timed(name + ": image list t: (https remote)", () -> daemon.client("image", "list", "t:",
+                "--format", "csv", "--columns", "ld"));
+        assertTrue(listed.contains("harness"), listed);
+        timed(name + ": launch t:harness (pull via nginx)", () -> daemon.client("launch", "t:harness", "c9"));
+        assertEquals("ok", daemon.client("exec", "c9", "--", "/bin/sh", "-c", "echo ok").strip());
+        daemon.clearStreamCache();
+
+        daemon.client("remote", "add", "untrusted", proxy.httpsUrl(), "--protocol=simplestreams");
+        CommandResult untrusted = daemon.clientResult("image", "list", "untrusted:");
+        assertNotEquals(0, untrusted.exitCode());
+        assertTrue(untrusted.stderr().contains("certificate"), untrusted.describe());
+    }
+
     @Test
     void nginxTerminatesTls13InFrontOfAnHttpUpstream() throws Exception {
-        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.createContext("/", HarnessIT::echo);
-        upstream.start();
-        Path dir = tmp.resolve("tls");
-        TestCa ca = timed("openssl: CA + server cert", () -> TestCa.create(dir.resolve("ca")));
-        try (NginxTlsProxy proxy = timed("nginx: start", () -> NginxTlsProxy.start(dir.resolve("nginx"), ca,
-                upstream.getAddress().getPort()))) {
-            Cli curl = Cli.create();
-            String body = curl.check("curl", "-sS", "--fail", "--noproxy", "*", "--cacert", ca.caCert().toString(),
-                    "--tlsv1.3", proxy.httpsUrl() + "/hello");
-            String hostPort = "127.0.0.1:" + proxy.port();
-            assertEquals("hello from upstream\nGET /hello\nHost: " + hostPort + "\nX-Forwarded-Proto: https\n"
-                    + "X-Forwarded-Host: " + hostPort + "\nX-Forwarded-For: 127.0.0.1\n", body);
+        Cli curl = Cli.create();
+        String body = curl.check("curl", "-sS", "--fail", "--noproxy", "*", "--cacert", ca.caCert().toString(),
+                "--tlsv1.3", proxy.httpsUrl() + "/echo/hello");
+        String hostPort = "127.0.0.1:" + proxy.port();
+        assertEquals("hello from upstream\nGET /echo/hello\nHost: " + hostPort + "\nX-Forwarded-Proto: https\n"
+                + "X-Forwarded-Host: " + hostPort + "\nX-Forwarded-For: 127.0.0.1\n", body);
 
-            CommandResult tls12 = curl.run("curl", "-sS", "--noproxy", "*", "--cacert", ca.caCert().toString(),
-                    "--tlsv1.2", "--tls-max", "1.2", proxy.httpsUrl() + "/");
-            assertNotEquals(0, tls12.exitCode(), "TLS 1.2 must be refused");
+        CommandResult tls12 = curl.run("curl", "-sS", "--noproxy", "*", "--cacert", ca.caCert().toString(),
+                "--tlsv1.2", "--tls-max", "1.2", proxy.httpsUrl() + "/echo");
+        assertNotEquals(0, tls12.exitCode(), "TLS 1.2 must be refused");
 
-            // The LXD/Incus clients first try plain http on the same port: nginx must answer that at once.
-            String plain = curl.check("curl", "-sS", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code}",
-                    "http://" + hostPort + "/");
-            assertEquals("400", plain);
+        // The LXD/Incus clients first try plain http on the same port: nginx must answer that at once.
+        String plain = curl.check("curl", "-sS", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://" + hostPort + "/echo");
+        assertEquals("400", plain);
 
-            // Uploads of any size stream through (nginx's default limit would answer 413 above 1 MB).
-            HttpClient java = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
-            byte[] upload = new byte[3 * 1024 * 1024];
-            HttpResponse<String> posted = java.send(HttpRequest.newBuilder(URI.create(proxy.httpsUrl() + "/up"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, posted.statusCode());
-            assertTrue(posted.body().contains("received " + upload.length + " bytes"), posted.body());
-        } finally {
-            upstream.stop(0);
+        // Uploads of any size stream through (nginx's default limit would answer 413 above 1 MB).
+        HttpClient java = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
+        byte[] upload = new byte[3 * 1024 * 1024];
+        HttpResponse<String> posted = java.send(HttpRequest.newBuilder(URI.create(proxy.httpsUrl() + "/echo/up"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, posted.statusCode());
+        assertTrue(posted.body().contains("received " + upload.length + " bytes"), posted.body());
+    }
+
+    /**
+     * A minimal hand-written simplestreams tree (one split squashfs image, alias "harness"), with both metadata
+     * ftypes so that LXD and Incus see it. Its metadata differs from {@link #meta}, so its fingerprint is not
+     * already in a daemon's store from the local import.
+     */
+    private static Path writeStaticStream(Path dir, String arch, Path root) throws IOException {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Files.createDirectories(dir.resolve("streams/v1"));
+        Path metaFile = ImageFactory.metadataTarball(images.resolve("meta.tar.xz"), arch, "busybox", "1.35",
+                "default", "harness stream image", 1704067200L, "20240101_00:00");
+        Path rootFile = Files.copy(root, images.resolve("rootfs.squashfs"));
+        String metaSha = sha256(Files.readAllBytes(metaFile));
+        String combined = sha256(Files.readAllBytes(metaFile), Files.readAllBytes(rootFile));
+        long metaSize = Files.size(metaFile);
+        java.util.function.Function<String, String> metaItem = ftype -> """
+                {"ftype": "%s", "path": "images/meta.tar.xz", "size": %d, "sha256": "%s",
+                 "combined_squashfs_sha256": "%s"}""".formatted(ftype, metaSize, metaSha, combined);
+        String product = "busybox:1.35:" + (arch.equals("x86_64") ? "amd64" : arch) + ":default";
+        Files.writeString(dir.resolve("streams/v1/index.json"), """
+                {"format": "index:1.0", "index": {"images": {"datatype": "image-downloads", "format": "products:1.0",
+                 "path": "streams/v1/images.json", "products": ["%s"]}}}
+                """.formatted(product));
+        Files.writeString(dir.resolve("streams/v1/images.json"), """
+                {"content_id": "images", "datatype": "image-downloads", "format": "products:1.0", "products": {
+                 "%s": {"arch": "%s", "os": "busybox", "release": "1.35", "release_title": "1.35",
+                  "variant": "default", "aliases": "harness", "versions": {"20240101_00:00": {"items": {
+                   "lxd.tar.xz": %s, "incus.tar.xz": %s,
+                   "squashfs": {"ftype": "squashfs", "path": "images/rootfs.squashfs", "size": %d, "sha256": "%s"}
+                 }}}}}}
+                """.formatted(product, arch, metaItem.apply("lxd.tar.xz"), metaItem.apply("incus.tar.xz"),
+                Files.size(rootFile), sha256(Files.readAllBytes(rootFile))));
+        return dir;
+    }
+
+    private static void serveFile(Path root, HttpExchange exchange) throws IOException {
+        Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+        }
+        exchange.sendResponseHeaders(200, Files.size(file));
+        try (OutputStream out = exchange.getResponseBody()) {
+            Files.copy(file, out);
         }
     }
 
@@ -192,6 +268,18 @@ class HarnessIT {
         exchange.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    private static String sha256(byte[]... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

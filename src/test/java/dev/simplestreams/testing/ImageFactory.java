@@ -62,7 +62,7 @@ public final class ImageFactory {
             }
             for (String d : List.of("tmp", "var/tmp")) {
                 Files.createDirectories(dir.resolve(d));
-                Cli.create().check("chmod", "1777", dir.resolve(d).toString());
+                Cli.create().check("chmod", "1777", dir.resolve(d).toString()); // Java cannot set the sticky bit
             }
             // The rootfs dir becomes the container's "/", whatever mode the caller's temp dir had.
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -171,7 +171,7 @@ public final class ImageFactory {
                 "--owner=0", "--group=0", "--numeric-owner", "--mtime=@" + mtime, compression,
                 "-cf", out.toAbsolutePath().toString()));
         cmd.addAll(List.of(members));
-        CLI.run(null, cmd).orThrow();
+        CLI.run(cmd).orThrow();
     }
 
     /** Root items carry no creation date of their own; a constant keeps their bytes reproducible. */
