@@ -64,6 +64,12 @@ public abstract class ContainerDaemon implements AutoCloseable {
     /** {@code lxc} or {@code incus}. */
     public abstract String clientName();
 
+    /** Names parameterised test cases after the client. */
+    @Override
+    public String toString() {
+        return clientName();
+    }
+
     /** Where the client keeps its config (servercerts/ lives here). */
     abstract Path clientConfDir();
 

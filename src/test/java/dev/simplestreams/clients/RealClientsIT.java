@@ -1,0 +1,270 @@
+package dev.simplestreams.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.catalog.Architectures;
+import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.testing.ContainerDaemon;
+import dev.simplestreams.testing.ImageFactory;
+import dev.simplestreams.testing.IncusDaemon;
+import dev.simplestreams.testing.LxdDaemon;
+import dev.simplestreams.testing.NginxTlsProxy;
+import dev.simplestreams.testing.TestCa;
+import dev.simplestreams.testing.TomcatServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the seed's users do, with the real clients and daemons: the server in Tomcat behind nginx (TLS 1.3,
+ * throw-away CA trusted per remote), a tree holding every image kind, then list, info, aliases and
+ * byte-identical export from {@code lxc} and {@code incus}, launch + exec of every container kind and a copy
+ * of the VM image into each daemon's store.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealClientsIT {
+
+    private static final String REMOTE = "t";
+    private static final String ARCH = Architectures.directoryName(ImageFactory.hostArch()).orElseThrow();
+    private static final String KERNEL_ARCH = ImageFactory.hostArch();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An image the tree holds: how clients name it, its type, fingerprint and the files export must return. */
+    record Image(String alias, String type, String fingerprint, List<Path> files) {
+    }
+
+    private final Map<String, Image> images = new LinkedHashMap<>();
+    private Path work;
+    private TomcatServer server;
+    private NginxTlsProxy proxy;
+    private LxdDaemon lxd;
+    private IncusDaemon incus;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = Files.createTempDirectory(Path.of("/tmp"), "rc");
+        // The containers' root (uid 100000) must traverse the path to the rootfs.
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        Path data = work.resolve("data");
+        Path rootfs = ImageFactory.rootfsDir(work.resolve("rootfs"));
+        long created = 1_761_991_200L; // 2025-11-01 10:00 UTC
+
+        // Split container + VM in one version; an older version with a delta base; metadata.json aliases.
+        Path v1 = version(data, "busybox/edge/" + ARCH + "/default/20261101_10:00");
+        Path meta1 = ImageFactory.metadataTarball(v1.resolve("lxd.tar.xz"), KERNEL_ARCH, "busybox", "edge", "default",
+                "busybox edge v1", created, "20261101_10:00");
+        ImageFactory.squashfs(rootfs, v1.resolve("rootfs.squashfs"));
+        Files.writeString(v1.resolve("metadata.json"), "{\"aliases\": \"oldbox\"}");
+        Path v2 = version(data, "busybox/edge/" + ARCH + "/default/20261102_10:00");
+        Path meta2 = ImageFactory.metadataTarball(v2.resolve("lxd.tar.xz"), KERNEL_ARCH, "busybox", "edge", "default",
+                "busybox edge v2", created + 86_400, "20261102_10:00");
+        Path squash2 = ImageFactory.squashfs(rootfs, v2.resolve("rootfs.squashfs"));
+        Path disk2 = ImageFactory.qcow2(v2.resolve("disk.qcow2"));
+        Files.write(v2.resolve("rootfs.20261101_10:00.vcdiff"), new byte[] {1, 2, 3});
+        Files.writeString(v2.resolve("metadata.json"),
+                "{\"aliases\": [\"box\", \" busybox/edge \"], \"release_title\": \"Edge (test)\"}");
+        images.put("container", new Image("box", "container", combined(meta2, squash2), List.of(meta2, squash2)));
+        images.put("vm", new Image("box", "virtual-machine", combined(meta2, disk2), List.of(meta2, disk2)));
+        images.put("older", new Image(null, "container", combined(meta1, v1.resolve("rootfs.squashfs")),
+                List.of(meta1, v1.resolve("rootfs.squashfs"))));
+
+        // Split container with root.tar.xz, metadata uploaded under the Incus name.
+        Path v3 = version(data, "busybox/edge/" + ARCH + "/tarxz/20261101_10:00");
+        Path meta3 = ImageFactory.metadataTarball(v3.resolve("incus.tar.xz"), KERNEL_ARCH, "busybox", "edge", "tarxz",
+                "busybox edge tarxz", created, "20261101_10:00");
+        Path rootxz = ImageFactory.rootTarXz(rootfs, v3.resolve("root.tar.xz"));
+        images.put("tarxz", new Image("busybox/edge/tarxz", "container", combined(meta3, rootxz), List.of(meta3, rootxz)));
+
+        // Unified tarball, as `lxc image export` gives for an image made from a container.
+        Path v4 = version(data, "busybox/unified/" + ARCH + "/default/20261101_10:00");
+        Path unified = ImageFactory.unifiedTarball(v4.resolve("unified.tar.gz"), rootfs, KERNEL_ARCH, "busybox",
+                "unified", "default", "busybox unified", created, "20261101_10:00");
+        images.put("unified", new Image("busybox/unified", "container", sha256(unified), List.of(unified)));
+
+        server = TomcatServer.start(data, Map.of());
+        TestCa ca = TestCa.create(work.resolve("ca"));
+        proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, server.port());
+        awaitCatalogue(ca);
+        lxd = LxdDaemon.start();
+        incus = IncusDaemon.start();
+        for (ContainerDaemon daemon : daemons().toList()) {
+            daemon.trustServerCert(REMOTE, ca.caCert());
+            daemon.client("remote", "add", REMOTE, proxy.httpsUrl(), "--protocol=simplestreams");
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (AutoCloseable part : new AutoCloseable[] {lxd, incus, proxy, server}) {
+            if (part != null) {
+                part.close();
+            }
+        }
+        if (work != null) {
+            try (Stream<Path> walk = Files.walk(work)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    Stream<ContainerDaemon> daemons() {
+        return Stream.of(lxd, incus);
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("daemons")
+    void listsEveryImageWithItsFingerprintAndType(ContainerDaemon client) throws IOException {
+        JsonNode list = JSON.readTree(client.client("image", "list", REMOTE + ":", "--format=json"));
+        Map<String, String> listed = new LinkedHashMap<>();
+        for (JsonNode image : list) {
+            listed.put(image.get("fingerprint").asText(), image.get("type").asText());
+            assertEquals(KERNEL_ARCH, image.get("architecture").asText());
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        images.values().forEach(i -> expected.put(i.fingerprint(), i.type()));
+        assertEquals(expected, listed);
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("daemons")
+    void resolvesAliasesToTheNewestVersionOfEachProduct(ContainerDaemon client) throws IOException {
+        JsonNode aliases = JSON.readTree(client.client("image", "alias", "list", REMOTE + ":", "--format=json"));
+        Map<String, Set<String>> targets = new LinkedHashMap<>();
+        for (JsonNode alias : aliases) {
+            targets.computeIfAbsent(alias.get("name").asText(), k -> new HashSet<>()).add(alias.get("target").asText());
+        }
+        // metadata.json of the newest version wins (its aliases are trimmed); the older one's alias is gone.
+        assertTrue(targets.containsKey("box"), targets::toString);
+        assertTrue(targets.containsKey("busybox/edge"), targets::toString);
+        assertFalse(targets.containsKey("oldbox"), targets::toString);
+        // Default aliases where no metadata.json overrides them.
+        assertTrue(targets.containsKey("busybox/edge/" + ARCH + "/tarxz"), targets::toString);
+        assertTrue(targets.containsKey("busybox/edge/tarxz"), targets::toString);
+        assertTrue(targets.containsKey("busybox/unified"), targets::toString);
+
+        for (String kind : List.of("container", "tarxz", "unified")) {
+            Image image = images.get(kind);
+            String info = client.client("image", "info", REMOTE + ":" + image.alias());
+            assertTrue(info.contains("Fingerprint: " + image.fingerprint()), kind + ":\n" + info);
+        }
+        String vmInfo = client.client("image", "info", REMOTE + ":" + images.get("vm").fingerprint());
+        assertTrue(vmInfo.contains("Type: virtual-machine"), vmInfo);
+        assertTrue(client.client("image", "info", REMOTE + ":box").contains("Edge (test)"));
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("daemons")
+    void exportsByteIdenticalFiles(ContainerDaemon client) throws IOException {
+        for (Map.Entry<String, Image> entry : images.entrySet()) {
+            Path target = Files.createDirectories(client.workDir().resolve("export-" + entry.getKey()));
+            client.client("image", "export", REMOTE + ":" + entry.getValue().fingerprint(), target.toString() + "/");
+            Set<String> exported = new HashSet<>();
+            try (Stream<Path> files = Files.list(target)) {
+                for (Path file : files.toList()) {
+                    exported.add(sha256(file));
+                }
+            }
+            Set<String> expected = new HashSet<>();
+            for (Path file : entry.getValue().files()) {
+                expected.add(sha256(file));
+            }
+            assertEquals(expected, exported, entry.getKey());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("daemons")
+    void launchesEveryContainerKindAndRunsACommand(ContainerDaemon daemon) {
+        daemon.clearStreamCache();
+        for (String kind : List.of("container", "tarxz", "unified")) {
+            String name = "c-" + kind;
+            daemon.client("launch", REMOTE + ":" + images.get(kind).alias(), name);
+            try {
+                assertEquals("ok", daemon.client("exec", name, "--", "/bin/sh", "-c", "echo ok").strip());
+            } finally {
+                daemon.client("delete", "--force", name);
+            }
+        }
+        String local = daemon.client("image", "list", "local:", "--format=csv", "-c", "F");
+        for (String kind : List.of("container", "tarxz", "unified")) {
+            assertTrue(local.contains(images.get(kind).fingerprint()), kind + " not in the daemon's store:\n" + local);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("daemons")
+    void copiesTheVirtualMachineImageIntoTheDaemonStore(ContainerDaemon daemon) throws IOException {
+        daemon.clearStreamCache();
+        daemon.client("image", "copy", REMOTE + ":box", "local:", "--vm");
+        JsonNode local = JSON.readTree(daemon.client("image", "list", "local:", "--format=json"));
+        List<String> vms = new ArrayList<>();
+        for (JsonNode image : local) {
+            if (image.get("type").asText().equals("virtual-machine")) {
+                vms.add(image.get("fingerprint").asText());
+            }
+        }
+        assertEquals(List.of(images.get("vm").fingerprint()), vms);
+    }
+
+    private static Path version(Path data, String relative) throws IOException {
+        return Files.createDirectories(data.resolve("images").resolve(relative));
+    }
+
+    private void awaitCatalogue(TestCa ca) throws Exception {
+        HttpClient https = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
+        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create(proxy.httpsUrl() + "/streams/v1/images.json"))
+                .build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = https.send(request, HttpResponse.BodyHandlers.ofString());
+            body = response.body();
+            if (response.statusCode() == 200 && images.values().stream().allMatch(i -> response.body().contains(
+                    i.fingerprint()))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("catalogue incomplete after 30 s: " + body);
+    }
+
+    /** The fingerprint clients compute for a split image: sha256 of the metadata tarball followed by the root. */
+    private static String combined(Path meta, Path root) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        for (Path file : List.of(meta, root)) {
+            digest.update(Files.readAllBytes(file));
+        }
+        return Sha256.hex(digest);
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            digest.update(in.readAllBytes());
+        }
+        return Sha256.hex(digest);
+    }
+}
