@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,12 +33,27 @@ public final class MetadataReader {
     private MetadataReader() {
     }
 
+    /** metadata.yaml from the first bytes of a tarball; the rest is not read (a unified tarball can be gigabytes). */
     public static ImageMetadata read(InputStream raw) throws MetadataException, IOException {
+        return read(raw, false);
+    }
+
+    /**
+     * metadata.yaml from a split image's metadata tarball, reading the whole archive: the compression
+     * checksums come at its end, so only this notices a file cut short (an interrupted copy) or damaged
+     * after metadata.yaml. Metadata tarballs are small; one beyond the scan bound is refused.
+     */
+    public static ImageMetadata readWhole(InputStream raw) throws MetadataException, IOException {
+        return read(raw, true);
+    }
+
+    private static ImageMetadata read(InputStream raw, boolean whole) throws MetadataException, IOException {
         InputStream buffered = new BufferedInputStream(raw, 8192);
-        InputStream decompressed = BoundedInputStream.builder()
+        BoundedInputStream decompressed = BoundedInputStream.builder()
                 .setInputStream(decompress(buffered))
                 .setMaxCount(MAX_SCANNED_BYTES)
                 .get();
+        ImageMetadata found = null;
         try (TarArchiveInputStream tar = new TarArchiveInputStream(decompressed)) {
             TarArchiveEntry entry;
             int entries = 0;
@@ -46,12 +62,25 @@ public final class MetadataReader {
                     break;
                 }
                 String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
-                if (name.equals("metadata.yaml")) {
+                if (name.equals("metadata.yaml") && found == null) {
                     if (!entry.isFile() || entry.getSize() > MAX_YAML_BYTES) {
                         throw new MetadataException("metadata.yaml is not a regular file of at most 1 MiB");
                     }
-                    return parseYaml(tar.readNBytes(MAX_YAML_BYTES));
+                    found = parseYaml(tar.readNBytes(MAX_YAML_BYTES));
+                    if (!whole) {
+                        return found;
+                    }
                 }
+            }
+            if (whole && found != null) {
+                // Past the tar end-of-archive blocks to the end of the compressed stream, where xz and gzip
+                // verify their checksums and lengths.
+                decompressed.transferTo(OutputStream.nullOutputStream());
+                if (decompressed.getCount() >= MAX_SCANNED_BYTES) {
+                    throw new MetadataException("larger than " + (MAX_SCANNED_BYTES >> 20)
+                            + " MiB uncompressed, which no metadata tarball is");
+                }
+                return found;
             }
         } catch (IOException | IllegalArgumentException e) {
             // commons-compress reports corrupt headers as IllegalArgumentException.

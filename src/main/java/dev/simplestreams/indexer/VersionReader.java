@@ -119,7 +119,10 @@ final class VersionReader {
                 kind.kind().isRoot() ? entry.combined() : null);
     }
 
-    /** A tarball's hash and its metadata.yaml; the metadata is looked for in the first bytes only. */
+    /**
+     * A tarball's hash and its metadata.yaml. A split image's metadata tarball is small and read whole, so a
+     * damaged one is refused; in a unified tarball metadata.yaml is looked for in the first bytes only.
+     */
     private HashCache.Entry tarball(StoredFile file) throws IOException, MetadataException, UnsafePathException {
         Optional<HashCache.Entry> cached = cache.lookup(file);
         if (cached.isPresent() && cached.get().metadata() != null) {
@@ -131,7 +134,8 @@ final class VersionReader {
         }
         ImageMetadata metadata;
         try (InputStream in = store.open(file.path())) {
-            metadata = MetadataReader.read(in);
+            metadata = FileKind.recognise(file.name()).orElseThrow().kind() == FileKind.METADATA
+                    ? MetadataReader.readWhole(in) : MetadataReader.read(in);
         } catch (MetadataException e) {
             throw new MetadataException(file.name() + ": " + e.getMessage(), e);
         }
