@@ -19,17 +19,18 @@ public final class Architectures {
         FAMILIES.put("x86_64", List.of("x86_64", "amd64", "generic_64"));
         FAMILIES.put("i686", List.of("i686", "i386", "i586", "386", "x86", "generic_32"));
         FAMILIES.put("aarch64", List.of("aarch64", "arm64", "arm64_generic"));
-        FAMILIES.put("armv7l", List.of("armv7l", "armhf", "arm", "armhfp", "armv7", "armv7a_hardfp",
+        FAMILIES.put("armv7l", List.of("armv7l", "armhf", "armhfp", "armv7", "armv7a_hardfp",
                 "armv7a_vfpv3_hardfp"));
-        FAMILIES.put("armv6l", List.of("armv6l", "armel"));
+        // The clients map "arm" to armv6l, not armv7l.
+        FAMILIES.put("armv6l", List.of("armv6l", "armel", "arm"));
         FAMILIES.put("ppc", List.of("ppc", "powerpc"));
         FAMILIES.put("ppc64", List.of("ppc64", "powerpc64"));
         FAMILIES.put("ppc64le", List.of("ppc64le", "ppc64el"));
         FAMILIES.put("s390x", List.of("s390x"));
-        FAMILIES.put("mips", List.of("mips"));
-        FAMILIES.put("mipsle", List.of("mipsle"));
-        FAMILIES.put("mips64", List.of("mips64"));
-        FAMILIES.put("mips64le", List.of("mips64le"));
+        // The clients know one 32-bit and one 64-bit MIPS, whatever the byte order; mipsel and mips64el are
+        // the spellings every client knows (LXD 5.0.2 predates mipsle and mips64le).
+        FAMILIES.put("mips", List.of("mips", "mipsel", "mipsle"));
+        FAMILIES.put("mips64", List.of("mips64", "mips64el", "mips64le"));
         FAMILIES.put("riscv32", List.of("riscv32"));
         FAMILIES.put("riscv64", List.of("riscv64"));
         FAMILIES.put("loongarch64", List.of("loongarch64"));
