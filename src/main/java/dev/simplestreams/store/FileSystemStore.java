@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -29,7 +28,6 @@ import java.util.UUID;
 public final class FileSystemStore implements ImageStore {
 
     private static final String STATE_DIR = ".state";
-    private static final int BUFFER = 1 << 20;
 
     private final DataRoot root;
 
@@ -97,38 +95,13 @@ public final class FileSystemStore implements ImageStore {
     }
 
     @Override
-    public StoredFile write(String path, InputStream content, boolean replace)
-            throws IOException, UnsafePathException, FileExistsException {
+    public PendingFile create(String path) throws IOException, UnsafePathException {
         Path target = root.resolve(path);
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileExistsException(path);
-        }
-        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".upload");
-        boolean placed = false;
         try {
-            long size = copy(content, temp);
-            if (replace) {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                // A hard link creates the name only if it does not exist: no window where a racing writer's
-                // file could be replaced.
-                try {
-                    Files.createLink(target, temp);
-                } catch (FileAlreadyExistsException e) {
-                    throw new FileExistsException(path);
-                }
-                Files.delete(temp);
-            }
-            placed = true;
-            syncDirectory(dir);
-            long modified = Files.getLastModifiedTime(target, LinkOption.NOFOLLOW_LINKS).toMillis();
-            return new StoredFile(path, size, modified);
-        } finally {
-            if (!placed) {
-                Files.deleteIfExists(temp);
-            }
+            Files.createDirectories(target.getParent());
+            return new TemporaryFile(root, path, target);
+        } catch (IOException e) {
+            throw StorageFullException.classify(path, e);
         }
     }
 
@@ -189,7 +162,7 @@ public final class FileSystemStore implements ImageStore {
         Path images = root.path().resolve(Layout.IMAGES);
         if (Files.isDirectory(images)) {
             try (var walk = Files.walk(images)) {
-                walk.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".upload"))
+                walk.filter(p -> TemporaryFile.isTemporaryName(p.getFileName().toString()))
                         .forEach(stale::add);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
@@ -220,25 +193,8 @@ public final class FileSystemStore implements ImageStore {
         }
     }
 
-    private static long copy(InputStream in, Path temp) throws IOException {
-        long total = 0;
-        byte[] buffer = new byte[BUFFER];
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
-                total += n;
-            }
-            out.force(true);
-        }
-        return total;
-    }
-
     /** Makes a rename durable: without it a crash can lose the new directory entry. */
-    private static void syncDirectory(Path dir) throws IOException {
+    static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

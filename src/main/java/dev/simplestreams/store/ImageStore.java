@@ -1,5 +1,6 @@
 package dev.simplestreams.store;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -20,11 +21,10 @@ public interface ImageStore {
     InputStream open(String path) throws IOException, UnsafePathException;
 
     /**
-     * Streams {@code content} into {@code path} and makes it visible atomically once complete and durable.
-     * With {@code replace} false an existing file is left alone and {@link FileExistsException} thrown.
+     * Starts writing {@code path}. The bytes go to a hidden temporary next to it that no reader or listing
+     * sees; the file appears whole, or not at all, when the returned handle is committed.
      */
-    StoredFile write(String path, InputStream content, boolean replace)
-            throws IOException, UnsafePathException, FileExistsException;
+    PendingFile create(String path) throws IOException, UnsafePathException;
 
     /** Deletes one file, or one directory with everything under it; false when nothing was there. */
     boolean delete(String path) throws IOException, UnsafePathException;
@@ -36,4 +36,23 @@ public interface ImageStore {
     Optional<byte[]> readState(String name) throws IOException;
 
     void writeState(String name, byte[] content) throws IOException;
+
+    /**
+     * A file being written by {@link #create}. Closing it without a commit removes what was written, so a
+     * failed or abandoned upload leaves nothing behind. A full volume is reported as
+     * {@link StorageFullException}.
+     */
+    interface PendingFile extends Closeable {
+
+        void write(byte[] bytes, int offset, int length) throws IOException;
+
+        /**
+         * Makes the bytes durable and visible at the path. With {@code replace} false an existing file is left
+         * alone and {@link FileExistsException} thrown; with true it is replaced atomically.
+         */
+        StoredFile commit(boolean replace) throws IOException, FileExistsException;
+
+        /** Like {@code commit(false)}, but under {@code name} in the same directory. */
+        StoredFile commitAs(String name) throws IOException, UnsafePathException, FileExistsException;
+    }
 }
