@@ -14,11 +14,26 @@ import java.util.function.UnaryOperator;
  * @param allowDeletes     ALLOW_DELETES: non-empty enables HTTP DELETE
  * @param quietPeriod      INDEX_QUIET_MS: how long a directory must be still before it is read
  * @param rescanInterval   RESCAN_INTERVAL_SECONDS: full rescan period, for volumes without file events
+ * @param writeAuth        WRITE_AUTH: basic (default), container or off; see {@link WriteAuth}
+ * @param uploadUser       UPLOAD_USER: the uploader's name for WRITE_AUTH=basic; null when unset
+ * @param uploadPassword   UPLOAD_PASSWORD: the uploader's password for WRITE_AUTH=basic; null when unset
+ * @param maxUploadBytes   MAX_UPLOAD_BYTES: the largest request body an upload may have
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
-        Duration quietPeriod, Duration rescanInterval) {
+        Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
+        String uploadPassword, long maxUploadBytes) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
+
+    public Settings {
+        if ((uploadUser == null) != (uploadPassword == null)) {
+            throw new IllegalArgumentException("set both UPLOAD_USER and UPLOAD_PASSWORD, or neither");
+        }
+        if (uploadUser != null && uploadUser.contains(":")) {
+            throw new IllegalArgumentException("UPLOAD_USER must not contain ':' (HTTP Basic cannot send it)");
+        }
+    }
 
     public static Settings from(UnaryOperator<String> lookup) {
         return new Settings(
@@ -27,7 +42,30 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 flag(lookup, "ALLOW_OVERWRITES"),
                 flag(lookup, "ALLOW_DELETES"),
                 Duration.ofMillis(number(lookup, "INDEX_QUIET_MS", 1000)),
-                Duration.ofSeconds(number(lookup, "RESCAN_INTERVAL_SECONDS", 300)));
+                Duration.ofSeconds(number(lookup, "RESCAN_INTERVAL_SECONDS", 300)),
+                WriteAuth.parse(text(lookup, "WRITE_AUTH", "basic")),
+                text(lookup, "UPLOAD_USER", null),
+                secret(lookup, "UPLOAD_PASSWORD"),
+                number(lookup, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES));
+    }
+
+    public boolean hasUploader() {
+        return uploadUser != null;
+    }
+
+    /** The password stays out of logs and error pages that print the settings. */
+    @Override
+    public String toString() {
+        return "Settings[dataDir=" + dataDir + ", debug=" + debug + ", allowOverwrites=" + allowOverwrites
+                + ", allowDeletes=" + allowDeletes + ", quietPeriod=" + quietPeriod + ", rescanInterval="
+                + rescanInterval + ", writeAuth=" + writeAuth + ", uploadUser=" + uploadUser + ", uploadPassword="
+                + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + "]";
+    }
+
+    /** Taken as given: spaces at either end may be part of a password. */
+    private static String secret(UnaryOperator<String> lookup, String name) {
+        String value = lookup.apply(name);
+        return value == null || value.isEmpty() ? null : value;
     }
 
     /** The seed's convention: any non-empty value turns a switch on. */
