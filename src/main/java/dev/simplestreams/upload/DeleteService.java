@@ -1,0 +1,62 @@
+package dev.simplestreams.upload;
+
+import dev.simplestreams.catalog.Layout;
+import dev.simplestreams.catalog.LayoutException;
+import dev.simplestreams.catalog.VersionKey;
+import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.UnsafePathException;
+import java.io.IOException;
+import java.util.logging.Logger;
+
+/**
+ * Removes one version directory or one file in it, when ALLOW_DELETES allows, and re-indexes that version
+ * before answering. Nothing above a version directory can be named, so the tree as a whole is safe.
+ */
+public final class DeleteService {
+
+    private static final Logger LOG = Logger.getLogger(DeleteService.class.getName());
+    private static final String WHAT = "only a version directory images/<os>/<release>/<arch>/<variant>/<version> "
+            + "or one file in it can be deleted";
+
+    private final ImageStore store;
+    private final IndexerService indexer;
+    private final boolean allowed;
+
+    public DeleteService(ImageStore store, IndexerService indexer, boolean allowed) {
+        this.store = store;
+        this.indexer = indexer;
+        this.allowed = allowed;
+    }
+
+    /** {@code path} is relative to the data root, e.g. {@code images/ubuntu/jammy/amd64/default/20261125_14:05}. */
+    public DeleteReport delete(String path) throws UploadException, IOException {
+        if (!allowed) {
+            throw new NotAllowedException("ALLOW_DELETES", "deleting is turned off on this server; set ALLOW_DELETES "
+                    + "to a non-empty value to allow DELETE of a version directory or of one file in it");
+        }
+        VersionKey version = versionOf(path);
+        try {
+            if (!store.delete(path)) {
+                throw new NotFoundException(path);
+            }
+        } catch (UnsafePathException e) {
+            throw new InvalidUploadException("'" + path + "': " + e.getMessage());
+        }
+        LOG.info(() -> "deleted " + path);
+        return new DeleteReport(path, VersionState.of(indexer.refreshNow(version), version));
+    }
+
+    private static VersionKey versionOf(String path) throws InvalidUploadException {
+        String[] parts = path.split("/", -1);
+        String directory = parts.length == 7 ? path.substring(0, path.lastIndexOf('/')) : path;
+        if (parts.length != 6 && parts.length != 7) {
+            throw new InvalidUploadException(WHAT + "; '" + path + "' is neither");
+        }
+        try {
+            return Layout.parseVersionDirectory(directory);
+        } catch (LayoutException e) {
+            throw new InvalidUploadException(WHAT + "; " + e.getMessage());
+        }
+    }
+}
