@@ -32,7 +32,7 @@ public final class DeleteService {
     /** {@code path} is relative to the data root, e.g. {@code images/ubuntu/jammy/amd64/default/20261125_14:05}. */
     public DeleteReport delete(String path) throws UploadException, IOException {
         if (!allowed) {
-            throw new NotAllowedException("ALLOW_DELETES", "deleting is turned off on this server; set ALLOW_DELETES "
+            throw new NotAllowedException("deleting is turned off on this server; set ALLOW_DELETES "
                     + "to a non-empty value to allow DELETE of a version directory or of one file in it");
         }
         VersionKey version = versionOf(path);

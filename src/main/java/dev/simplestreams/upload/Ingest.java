@@ -36,7 +36,7 @@ final class Ingest {
         while ((n = in.read(buffer)) >= 0) {
             total += n;
             if (total > maxBytes) {
-                throw new TooLargeException(maxBytes, total);
+                throw new TooLargeException(maxBytes);
             }
             sha.update(buffer, 0, n);
             if (combined != null) {

@@ -1,16 +1,9 @@
 package dev.simplestreams.upload;
 
-/** The server's configuration forbids this write; {@link #setting()} names the switch that would allow it. */
+/** The server's configuration forbids this write; the message names the setting that would allow it. */
 public class NotAllowedException extends UploadException {
 
-    private final String setting;
-
-    public NotAllowedException(String setting, String message) {
+    public NotAllowedException(String message) {
         super(message);
-        this.setting = setting;
-    }
-
-    public String setting() {
-        return setting;
     }
 }
