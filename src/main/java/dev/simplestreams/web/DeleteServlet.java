@@ -1,0 +1,37 @@
+package dev.simplestreams.web;
+
+import dev.simplestreams.upload.DeleteService;
+import dev.simplestreams.upload.UploadException;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * DELETE of one version directory or one file in it. Reached only through {@link WriteRouter} and
+ * {@link WriteAuthFilter}.
+ */
+public final class DeleteServlet extends HttpServlet {
+
+    private DeleteService deletes;
+
+    @Override
+    public void init() {
+        ServletContext context = getServletContext();
+        deletes = new DeleteService(ServerLifecycle.store(context), ServerLifecycle.indexer(context),
+                ServerLifecycle.settings(context).allowDeletes());
+    }
+
+    @Override
+    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = WriteRouter.relativePath(request);
+        // "images/.../20261125_14:05/" names the directory as much as "images/.../20261125_14:05" does.
+        String target = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        try {
+            JsonResponses.write(response, HttpServletResponse.SC_OK, deletes.delete(target));
+        } catch (UploadException e) {
+            WriteFailures.answer(response, e, null);
+        }
+    }
+}
