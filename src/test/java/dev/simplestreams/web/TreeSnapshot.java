@@ -1,0 +1,42 @@
+package dev.simplestreams.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Every entry under a directory, without following links: directories, links with their targets, file hashes. */
+final class TreeSnapshot {
+
+    private TreeSnapshot() {
+    }
+
+    static SortedMap<String, String> of(Path root) {
+        SortedMap<String, String> entries = new TreeMap<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    entries.put(root.relativize(dir) + "/", "dir");
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    entries.put(root.relativize(file).toString(), attrs.isSymbolicLink()
+                            ? "link to " + Files.readSymbolicLink(file)
+                            : "sha256 " + TestImages.sha256(Files.readAllBytes(file)));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return entries;
+    }
+}
