@@ -127,7 +127,9 @@ public final class Indexer {
                     dirs.remove(key);
                     LOG.fine(() -> unstable.getMessage());
                 } else if (e.getCause() instanceof IOException io) {
-                    dirs.put(key, new DirState(listing.get(key), VersionSource.rejected(key,
+                    // Left out with a problem, but not remembered as read: an error that passes (a stale NFS
+                    // handle, a file swapped mid-read) must not keep the version out until its files change.
+                    dirs.put(key, new DirState(List.of(), VersionSource.rejected(key,
                             "cannot be read: " + io.getMessage())));
                 } else {
                     throw new IOException("reading " + key + " failed", e.getCause());
