@@ -97,12 +97,29 @@ public final class FileSystemStore implements ImageStore {
     @Override
     public PendingFile create(String path) throws IOException, UnsafePathException {
         Path target = root.resolve(path);
-        try {
-            Files.createDirectories(target.getParent());
-            return new TemporaryFile(root, path, target);
-        } catch (IOException e) {
-            throw StorageFullException.classify(path, e);
+        for (int attempt = 1; ; attempt++) {
+            Path firstCreated = firstMissing(target.getParent());
+            try {
+                Files.createDirectories(target.getParent());
+                return new TemporaryFile(root, path, target, firstCreated);
+            } catch (NoSuchFileException e) {
+                // A failed upload next door removed the directory it had made, just before our file went in.
+                if (attempt == 3) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw StorageFullException.classify(path, e);
+            }
         }
+    }
+
+    /** The highest directory on the way to {@code dir} that does not exist yet, or null when all do. */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
     }
 
     @Override

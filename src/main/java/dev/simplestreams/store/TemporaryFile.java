@@ -3,6 +3,7 @@ package dev.simplestreams.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,7 +17,8 @@ import java.util.UUID;
 
 /**
  * An image file being written: a hidden temporary in the target directory (same filesystem, so the final
- * rename is atomic), fsynced before it is renamed or linked into place.
+ * rename is atomic), fsynced before it is renamed or linked into place. Discarded, it also removes the
+ * directories made for it that are still empty, so a failed upload leaves the tree as it found it.
  */
 final class TemporaryFile implements ImageStore.PendingFile {
 
@@ -26,14 +28,17 @@ final class TemporaryFile implements ImageStore.PendingFile {
     private final String path;
     private final Path target;
     private final Path temp;
+    private final Path firstCreatedDirectory;
     private final FileChannel channel;
     private boolean durable;
     private boolean committed;
 
-    TemporaryFile(DataRoot root, String path, Path target) throws IOException {
+    /** {@code firstCreatedDirectory}: the highest directory made for this file, or null. */
+    TemporaryFile(DataRoot root, String path, Path target, Path firstCreatedDirectory) throws IOException {
         this.root = root;
         this.path = path;
         this.target = target;
+        this.firstCreatedDirectory = firstCreatedDirectory;
         this.temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + SUFFIX);
         this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
@@ -86,6 +91,23 @@ final class TemporaryFile implements ImageStore.PendingFile {
             channel.close();
         } finally {
             Files.deleteIfExists(temp);
+            if (!committed) {
+                removeEmptyDirectories();
+            }
+        }
+    }
+
+    /** Stops at the first directory another writer has put something in meanwhile. */
+    private void removeEmptyDirectories() throws IOException {
+        if (firstCreatedDirectory == null) {
+            return;
+        }
+        for (Path dir = target.getParent(); dir.startsWith(firstCreatedDirectory); dir = dir.getParent()) {
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            }
         }
     }
 
