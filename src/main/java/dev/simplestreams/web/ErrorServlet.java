@@ -22,9 +22,11 @@ public final class ErrorServlet extends HttpServlet {
         int status = code instanceof Integer i ? i : HttpServletResponse.SC_NOT_FOUND;
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         if (failure instanceof Throwable t) {
-            LOG.log(Level.SEVERE, "request " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) + " failed", t);
+            LOG.log(Disconnects.clientWentAway(t) ? Level.FINE : Level.SEVERE,
+                    "request " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) + " failed", t);
         }
         JsonResponses.error(response, status, switch (status) {
+            case 401 -> "authentication required: send valid credentials with HTTP Basic (curl -u USER:PASSWORD)";
             case 404 -> "not found";
             case 405 -> "method not allowed here";
             case 416 -> "the requested range is not satisfiable";

@@ -11,12 +11,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.catalina.connector.ClientAbortException;
+import java.util.logging.Logger;
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
 
 /** Answers a failed upload or delete: one status per kind of failure, and what was stored before it. */
 final class WriteFailures {
+
+    private static final Logger LOG = Logger.getLogger(WriteFailures.class.getName());
 
     private WriteFailures() {
     }
@@ -46,12 +48,14 @@ final class WriteFailures {
 
     /**
      * Failures while reading the body. A client that went away gets no answer; the multipart parser's size
-     * limit is the same limit as ours; anything else wrong with the multipart stream is the client's.
-     * Returns false for a failure that is not the client's, which the caller lets the container report.
+     * limit is the same limit as ours;
+     * anything else wrong with the multipart stream is the client's. Returns false for a failure that is not
+     * the client's, which the caller lets the container report.
      */
     static boolean answerReadFailure(HttpServletResponse response, IOException e, long maxBytes, UploadReport soFar)
             throws IOException {
-        if (causedBy(e, ClientAbortException.class)) {
+        if (Disconnects.clientWentAway(e)) {
+            LOG.info(() -> "upload ended early, the client went away (" + e + "); nothing partial was kept");
             return true;
         }
         if (e instanceof FileUploadSizeException) {
@@ -76,14 +80,5 @@ final class WriteFailures {
             body.put("versions", soFar.versions());
         }
         JsonResponses.write(response, status, body);
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
