@@ -4,6 +4,7 @@ import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -23,7 +24,16 @@ public final class TomcatServer implements AutoCloseable {
         this.baseDir = baseDir;
     }
 
+    /** A user of the container's own realm, for WRITE_AUTH=container, with the roles the realm grants it. */
+    public record RealmUser(String name, String password, List<String> roles) {
+    }
+
     public static TomcatServer start(Path dataRoot, Map<String, String> settings) throws Exception {
+        return start(dataRoot, settings, List.of());
+    }
+
+    public static TomcatServer start(Path dataRoot, Map<String, String> settings, List<RealmUser> realmUsers)
+            throws Exception {
         Path webapp = Path.of(System.getProperty("webapp.dir", "target/ROOT"));
         if (!Files.isDirectory(webapp.resolve("WEB-INF"))) {
             throw new IllegalStateException(webapp + " holds no exploded WAR; run 'mvn package' first");
@@ -37,6 +47,10 @@ public final class TomcatServer implements AutoCloseable {
         // The WAR declares its own DefaultServlet (as it overrides a stock Tomcat's global one); the embedded
         // defaults would add a second servlet of that name.
         tomcat.setAddDefaultWebXmlToWebapp(false);
+        for (RealmUser user : realmUsers) {
+            tomcat.addUser(user.name(), user.password());
+            user.roles().forEach(role -> tomcat.addRole(user.name(), role));
+        }
         Context context = tomcat.addWebapp("", webapp.toAbsolutePath().toString());
         context.addParameter("SIMPLESTREAMS_DIR", dataRoot.toString());
         settings.forEach(context::addParameter);
