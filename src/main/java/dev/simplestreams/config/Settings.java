@@ -18,10 +18,13 @@ import java.util.function.UnaryOperator;
  * @param uploadUser       UPLOAD_USER: the uploader's name for WRITE_AUTH=basic; null when unset
  * @param uploadPassword   UPLOAD_PASSWORD: the uploader's password for WRITE_AUTH=basic; null when unset
  * @param maxUploadBytes   MAX_UPLOAD_BYTES: the largest request body an upload may have
+ * @param keepVersions     KEEP_VERSIONS: newest versions kept per product; 0 (default) keeps all
+ * @param retentionGrace   RETENTION_GRACE_MINUTES: how long a version left out by KEEP_VERSIONS stays
+ *                         downloadable before its files are deleted; longer than the clients' one-hour cache
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
-        String uploadPassword, long maxUploadBytes) {
+        String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
@@ -46,7 +49,9 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 WriteAuth.parse(text(lookup, "WRITE_AUTH", "basic")),
                 text(lookup, "UPLOAD_USER", null),
                 secret(lookup, "UPLOAD_PASSWORD"),
-                number(lookup, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES));
+                number(lookup, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
+                (int) Math.min(Integer.MAX_VALUE, number(lookup, "KEEP_VERSIONS", 0)),
+                Duration.ofMinutes(number(lookup, "RETENTION_GRACE_MINUTES", 120)));
     }
 
     public boolean hasUploader() {
@@ -59,7 +64,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
         return "Settings[dataDir=" + dataDir + ", debug=" + debug + ", allowOverwrites=" + allowOverwrites
                 + ", allowDeletes=" + allowDeletes + ", quietPeriod=" + quietPeriod + ", rescanInterval="
                 + rescanInterval + ", writeAuth=" + writeAuth + ", uploadUser=" + uploadUser + ", uploadPassword="
-                + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + "]";
+                + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + ", keepVersions="
+                + keepVersions + ", retentionGrace=" + retentionGrace + "]";
     }
 
     /** Taken as given: spaces at either end may be part of a password. */

@@ -1,8 +1,8 @@
 package dev.simplestreams.indexer;
 
-import dev.simplestreams.catalog.CatalogBuilder;
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Problem;
+import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes images.json, then index.json (so index.json never names products images.json lacks), each
@@ -20,6 +22,7 @@ final class CatalogPublisher {
 
     private final ImageStore store;
     private volatile PublishedCatalog current;
+    private final AtomicLong writes = new AtomicLong();
 
     CatalogPublisher(ImageStore store) {
         this.store = store;
@@ -29,27 +32,33 @@ final class CatalogPublisher {
         return current;
     }
 
+    /** How many times the catalogue files were written; passes that changed nothing do not count. */
+    long writes() {
+        return writes.get();
+    }
+
     /** Publishes unless nothing changed since the last publication; returns the state now served. */
-    PublishedCatalog publish(CatalogBuilder.Result result, List<Problem> problems) throws IOException {
+    PublishedCatalog publish(SortedMap<String, Product> products, List<Problem> problems) throws IOException {
         PublishedCatalog previous = current;
-        if (previous != null && previous.products().equals(result.products())
+        if (previous != null && previous.products().equals(products)
                 && previous.problems().equals(problems)) {
             return previous;
         }
         Instant now = Instant.now();
         String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC));
-        byte[] images = CatalogJson.images(result.products(), updated);
-        byte[] index = CatalogJson.index(result.products(), updated);
-        if (previous == null || !Objects.equals(previous.products(), result.products())) {
+        byte[] images = CatalogJson.images(products, updated);
+        byte[] index = CatalogJson.index(products, updated);
+        if (previous == null || !Objects.equals(previous.products(), products)) {
             store.publish(CatalogJson.IMAGES_PATH, images);
             store.publish(CatalogJson.INDEX_PATH, index);
+            writes.incrementAndGet();
         } else {
             // Only the problem list changed: the served documents stay byte-identical.
             images = previous.imagesJson();
             index = previous.indexJson();
             now = previous.updated();
         }
-        PublishedCatalog published = new PublishedCatalog(result.products(), problems, index, images, now);
+        PublishedCatalog published = new PublishedCatalog(products, problems, index, images, now);
         current = published;
         return published;
     }

@@ -5,12 +5,15 @@ import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.catalog.Retention;
 import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.catalog.VersionSource;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.StoredFile;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -44,16 +47,30 @@ public final class Indexer {
     private final VersionReader reader;
     private final CatalogPublisher publisher;
     private final ExecutorService hashPool;
+    private final int keepVersions;
+    private final Pruner pruner;
     private final Map<VersionKey, DirState> dirs = new HashMap<>();
     private final Map<String, Problem> layoutProblems = new TreeMap<>();
     private Set<Problem> loggedProblems = Set.of();
 
-    public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool) {
+    /**
+     * {@code keepVersions}: newest versions kept per product (0: all); older ones leave the catalogue and
+     * their files are deleted after {@code retentionGrace}.
+     */
+    public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
+            Duration retentionGrace) {
         this.store = store;
         this.cache = cache;
         this.reader = new VersionReader(store, cache);
         this.publisher = new CatalogPublisher(store);
         this.hashPool = hashPool;
+        this.keepVersions = keepVersions;
+        this.pruner = new Pruner(store, retentionGrace);
+    }
+
+    /** Retired versions and when their files go. */
+    public Map<String, Instant> deletionSchedule() {
+        return pruner.schedule();
     }
 
     public PublishedCatalog current() {
@@ -67,6 +84,10 @@ public final class Indexer {
 
     public long bytesRead() {
         return reader.bytesRead();
+    }
+
+    public long catalogueWrites() {
+        return publisher.writes();
     }
 
     /** Reads the whole tree (stat only for unchanged files) and publishes. */
@@ -161,12 +182,14 @@ public final class Indexer {
     private PublishedCatalog publishAndSave() throws IOException {
         List<VersionSource> sources = dirs.values().stream().map(DirState::source).toList();
         CatalogBuilder.Result result = CatalogBuilder.build(sources);
+        Retention.Result kept = Retention.keepNewest(result.products(), keepVersions);
         List<Problem> problems = new ArrayList<>(result.problems());
         problems.addAll(layoutProblems.values());
         problems.sort(null);
         logNewProblems(problems);
-        PublishedCatalog published = publisher.publish(result, List.copyOf(problems));
+        PublishedCatalog published = publisher.publish(kept.products(), List.copyOf(problems));
         cache.save(store);
+        pruner.apply(kept.retired(), Instant.now());
         return published;
     }
 

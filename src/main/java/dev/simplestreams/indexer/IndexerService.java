@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,17 +28,20 @@ public final class IndexerService implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(IndexerService.class.getName());
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Readiness turns false after this many failed passes in a row: one can be a file vanishing mid-read. */
+    public static final int FAILURES_BEFORE_UNREADY = 3;
 
     /**
      * {@code quietPeriod}: how long a directory must see no event before it is read, so a file copied in by
      * another tool is read once it is complete. {@code rescanInterval}: time between full rescans.
+     * {@code keepVersions} (0: all) and {@code retentionGrace}: see {@link Indexer}.
      */
-    public record Settings(Duration quietPeriod, Duration rescanInterval) {
+    public record Settings(Duration quietPeriod, Duration rescanInterval, int keepVersions, Duration retentionGrace) {
     }
 
     /** What the health endpoints and the status document report. */
-    public record Status(boolean ready, boolean indexing, Instant lastIndexed, long lastDurationMillis,
-            String lastError, int consecutiveFailures, long filesRead, long bytesRead) {
+    public record Status(boolean indexing, Instant lastIndexed, long lastDurationMillis,
+            String lastError, int consecutiveFailures, long filesRead, long bytesRead, long catalogueWrites) {
     }
 
     private final Indexer indexer;
@@ -66,7 +70,7 @@ public final class IndexerService implements AutoCloseable {
         this.settings = settings;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.hashPool = Executors.newFixedThreadPool(threads, daemonThreads("simplestreams-hash"));
-        this.indexer = new Indexer(store, cache, hashPool);
+        this.indexer = new Indexer(store, cache, hashPool, settings.keepVersions(), settings.retentionGrace());
     }
 
     public void start() throws IOException {
@@ -113,9 +117,8 @@ public final class IndexerService implements AutoCloseable {
 
     public Status status() {
         boolean alive = indexThread != null && indexThread.isAlive();
-        boolean ready = alive && indexer.current() != null && failures.get() < 3;
-        return new Status(ready, alive, lastIndexed, lastDurationMillis, lastError, failures.get(),
-                indexer.filesRead(), indexer.bytesRead());
+        return new Status(alive, lastIndexed, lastDurationMillis, lastError, failures.get(),
+                indexer.filesRead(), indexer.bytesRead(), indexer.catalogueWrites());
     }
 
     private void watchLoop() {
@@ -209,8 +212,8 @@ public final class IndexerService implements AutoCloseable {
         hashPool.shutdownNow();
     }
 
-    Indexer indexer() {
-        return indexer;
+    public Map<String, Instant> deletionSchedule() {
+        return indexer.deletionSchedule();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -173,6 +173,19 @@ public final class FileSystemStore implements ImageStore {
         replaceAtomically(root.path().resolve(STATE_DIR).resolve(name), content);
     }
 
+    @Override
+    public boolean isWritable() {
+        try {
+            Path dir = Files.createDirectories(root.path().resolve(STATE_DIR));
+            Path probe = Files.createTempFile(dir, ".probe", ".tmp");
+            Files.write(probe, new byte[] {1});
+            Files.delete(probe);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Removes temporaries left by a crash mid-write; they are hidden, so nothing ever published them. */
     public int removeStaleTemporaries() throws IOException {
         List<Path> stale = new ArrayList<>();

@@ -37,6 +37,9 @@ public interface ImageStore {
 
     void writeState(String name, byte[] content) throws IOException;
 
+    /** Whether a file can be created now (permissions, read-only mount, full volume); for readiness. */
+    boolean isWritable();
+
     /**
      * A file being written by {@link #create}. Closing it without a commit removes what was written, so a
      * failed or abandoned upload leaves nothing behind. A full volume is reported as

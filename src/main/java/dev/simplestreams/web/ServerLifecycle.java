@@ -55,7 +55,8 @@ public final class ServerLifecycle implements ServletContextListener {
             mountImages(context, root.path().resolve(Layout.IMAGES));
             HashCache cache = HashCache.load(store);
             IndexerService indexer = new IndexerService(store, cache, root.path(),
-                    new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval()));
+                    new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval(),
+                            settings.keepVersions(), settings.retentionGrace()));
             indexer.start();
             context.setAttribute(SETTINGS, settings);
             context.setAttribute(STORE, store);

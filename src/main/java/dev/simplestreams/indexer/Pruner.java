@@ -1,0 +1,83 @@
+package dev.simplestreams.indexer;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.catalog.VersionKey;
+import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.UnsafePathException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Deletes the files of versions retention took out of the catalogue, but only after a grace period: LXD
+ * and Incus daemons cache a catalogue for an hour and must still be able to download what it lists. The
+ * moment each version left the catalogue is kept in the store's state, so a restart does not reset it.
+ */
+final class Pruner {
+
+    private static final Logger LOG = Logger.getLogger(Pruner.class.getName());
+    private static final String STATE_NAME = "retired.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ImageStore store;
+    private final Duration grace;
+    private final Map<String, Long> retiredAt = new TreeMap<>();
+
+    Pruner(ImageStore store, Duration grace) {
+        this.store = store;
+        this.grace = grace;
+        try {
+            Optional<byte[]> saved = store.readState(STATE_NAME);
+            if (saved.isPresent()) {
+                retiredAt.putAll(JSON.readValue(saved.get(), new TypeReference<Map<String, Long>>() { }));
+            }
+        } catch (IOException e) {
+            LOG.warning("retired-version list unreadable, starting a new grace period for all: " + e.getMessage());
+        }
+    }
+
+    /** When each retired version's files will be deleted. */
+    synchronized Map<String, Instant> schedule() {
+        Map<String, Instant> schedule = new TreeMap<>();
+        retiredAt.forEach((dir, at) -> schedule.put(dir, Instant.ofEpochMilli(at).plus(grace)));
+        return schedule;
+    }
+
+    /**
+     * Records the versions the catalogue just left out and deletes those whose grace period is over. Call only
+     * after a catalogue was built and published: a failed pass must never delete anything.
+     */
+    synchronized void apply(Collection<VersionKey> retired, Instant now) throws IOException {
+        Set<String> current = new HashSet<>();
+        retired.forEach(key -> current.add(key.directory()));
+        boolean changed = retiredAt.keySet().retainAll(current);
+        for (String dir : current) {
+            changed |= retiredAt.putIfAbsent(dir, now.toEpochMilli()) == null;
+        }
+        for (String dir : Set.copyOf(retiredAt.keySet())) {
+            if (Instant.ofEpochMilli(retiredAt.get(dir)).plus(grace).isAfter(now)) {
+                continue;
+            }
+            try {
+                store.delete(dir);
+                LOG.info("deleted " + dir + ": out of the catalogue (KEEP_VERSIONS) since more than " + grace);
+            } catch (UnsafePathException e) {
+                LOG.log(Level.WARNING, "not deleting " + dir + ": " + e.getMessage());
+            }
+            retiredAt.remove(dir);
+            changed = true;
+        }
+        if (changed) {
+            store.writeState(STATE_NAME, JSON.writeValueAsBytes(retiredAt));
+        }
+    }
+}

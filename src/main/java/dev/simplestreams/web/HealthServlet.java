@@ -1,0 +1,86 @@
+package dev.simplestreams.web;
+
+import dev.simplestreams.catalog.Problem;
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.indexer.IndexerService;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the server is, for Kubernetes probes and for humans: {@code /healthz} (the application answers),
+ * {@code /readyz} (catalogue built, indexer running, data root writable; 503 with the reasons otherwise)
+ * and {@code /status} (the indexer's figures and every problem it found, with path and reason).
+ */
+public final class HealthServlet extends HttpServlet {
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        IndexerService indexer = ServerLifecycle.indexer(getServletContext());
+        switch (request.getServletPath()) {
+            case "/healthz" -> JsonResponses.write(response, 200, Map.of("status", "alive"));
+            case "/readyz" -> {
+                List<String> reasons = notReadyReasons(indexer);
+                JsonResponses.write(response, reasons.isEmpty() ? 200 : 503, reasons.isEmpty()
+                        ? Map.of("status", "ready") : Map.of("status", "not ready", "reasons", reasons));
+            }
+            default -> JsonResponses.write(response, 200, status(indexer));
+        }
+    }
+
+    private List<String> notReadyReasons(IndexerService indexer) {
+        List<String> reasons = new ArrayList<>();
+        IndexerService.Status status = indexer.status();
+        if (!status.indexing()) {
+            reasons.add("the indexer thread is not running");
+        }
+        if (indexer.current() == null) {
+            reasons.add("the catalogue has not been built yet");
+        }
+        if (status.consecutiveFailures() >= IndexerService.FAILURES_BEFORE_UNREADY) {
+            reasons.add("indexing failed " + status.consecutiveFailures() + " times in a row: " + status.lastError());
+        }
+        if (!ServerLifecycle.store(getServletContext()).isWritable()) {
+            reasons.add("the data root is not writable");
+        }
+        return reasons;
+    }
+
+    private Map<String, Object> status(IndexerService indexer) {
+        IndexerService.Status status = indexer.status();
+        PublishedCatalog catalog = indexer.current();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ready", notReadyReasons(indexer).isEmpty());
+        Map<String, Object> indexing = new LinkedHashMap<>();
+        indexing.put("running", status.indexing());
+        indexing.put("last_indexed", status.lastIndexed() == null ? null : status.lastIndexed().toString());
+        indexing.put("last_duration_ms", status.lastDurationMillis());
+        indexing.put("last_error", status.lastError());
+        indexing.put("consecutive_failures", status.consecutiveFailures());
+        indexing.put("files_hashed", status.filesRead());
+        indexing.put("bytes_hashed", status.bytesRead());
+        indexing.put("catalogue_writes", status.catalogueWrites());
+        body.put("indexer", indexing);
+        Map<String, Object> catalogue = new LinkedHashMap<>();
+        catalogue.put("updated", catalog == null ? null : catalog.updated().toString());
+        catalogue.put("products", catalog == null ? 0 : catalog.products().size());
+        catalogue.put("versions", catalog == null ? 0 : catalog.versionCount());
+        body.put("catalogue", catalogue);
+        List<Map<String, String>> problems = new ArrayList<>();
+        if (catalog != null) {
+            for (Problem problem : catalog.problems()) {
+                problems.add(Map.of("path", problem.path(), "reason", problem.reason()));
+            }
+        }
+        body.put("problems", problems);
+        Map<String, String> deletions = new LinkedHashMap<>();
+        indexer.deletionSchedule().forEach((dir, when) -> deletions.put(dir, when.toString()));
+        body.put("scheduled_deletions", deletions);
+        return body;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.simplestreams.indexer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.store.DataRoot;
+import dev.simplestreams.store.FileSystemStore;
+import dev.simplestreams.store.HashCache;
+import dev.simplestreams.testing.Trees;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A burst of files copied in by another tool is coalesced into a handful of catalogue writes. */
+class WatcherBurstTest {
+
+    private static final int VERSIONS = 5_000;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void tenThousandFilesProduceAHandfulOfCatalogueWrites() throws Exception {
+        FileSystemStore store = new FileSystemStore(new DataRoot(root));
+        IndexerService service = new IndexerService(store, new HashCache(), root,
+                new IndexerService.Settings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO));
+        service.start();
+        try {
+            await(service, catalog -> true);
+            long before = service.status().catalogueWrites();
+
+            byte[] meta = Trees.metadataTarXz(Trees.metadataYaml("x86_64", "burst", "one", "default"));
+            for (int i = 0; i < VERSIONS; i++) {
+                String version = String.format("2026%02d%02d_%02d:%02d", 1 + i / 1000 % 12, 1 + i / 40 % 25,
+                        i / 60 % 24, i % 60);
+                Path dir = Files.createDirectories(root.resolve("images/burst/p" + (i % 50) + "/amd64/default")
+                        .resolve(version));
+                Files.write(dir.resolve("lxd.tar.xz"), meta);
+                Files.write(dir.resolve("rootfs.squashfs"), ByteBuffer.allocate(4).putInt(i).array());
+            }
+
+            PublishedCatalog done = await(service, catalog -> catalog.versionCount() == VERSIONS);
+            long writes = service.status().catalogueWrites() - before;
+            assertEquals(VERSIONS, done.versionCount());
+            assertTrue(writes <= 5, "10,000 files caused " + writes + " catalogue writes");
+        } finally {
+            service.close();
+        }
+    }
+
+    private static PublishedCatalog await(IndexerService service, Predicate<PublishedCatalog> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            PublishedCatalog catalog = service.current();
+            if (catalog != null && condition.test(catalog)) {
+                return catalog;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("condition not reached in 90 s; status " + service.status());
+    }
+}
