@@ -14,7 +14,8 @@ import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.tukaani.xz.BasicArrayCache;
+import org.tukaani.xz.XZInputStream;
 import org.apache.commons.io.input.BoundedInputStream;
 
 /**
@@ -27,6 +28,7 @@ public final class MetadataReader {
     /** metadata.yaml comes first in tarballs made by LXD, Incus and distrobuilder; stop looking after this. */
     private static final long MAX_SCANNED_BYTES = 64L << 20;
     private static final int MAX_ENTRIES = 10_000;
+    private static final int XZ_MEMORY_LIMIT_KIB = 128 * 1024;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -96,7 +98,10 @@ public final class MetadataReader {
         try {
             if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z'
                     && magic[3] == 'X' && magic[4] == 'Z' && magic[5] == 0) {
-                return new XZCompressorInputStream(in);
+                // The dictionary the header asks for (8 MiB for xz's default preset) is allocated per stream; the
+                // shared cache reuses it across the thousands of small tarballs a rescan reads, and the memory
+                // limit refuses streams that would need absurd amounts.
+                return new XZInputStream(in, XZ_MEMORY_LIMIT_KIB, true, BasicArrayCache.getInstance());
             }
             if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
                 return GzipCompressorInputStream.builder().setInputStream(in).get();
