@@ -1,0 +1,98 @@
+package dev.simplestreams.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Apache Tomcat 11 binary distribution (unpacked from Maven Central by the build) running the WAR as
+ * ROOT.war with the project's docker/server.xml, on 127.0.0.1, configured by environment variables only:
+ * exactly what a user who drops the WAR into a stock Tomcat gets.
+ */
+public final class StockTomcat implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path base;
+
+    private StockTomcat(Process process, int port, Path base) {
+        this.process = process;
+        this.port = port;
+        this.base = base;
+    }
+
+    public static StockTomcat start(Path base, Map<String, String> environment) throws IOException {
+        Path home = Path.of(System.getProperty("tomcat.home", "target/tomcat-distribution/apache-tomcat"));
+        Path war = Path.of(System.getProperty("war.file", "target/ROOT.war"));
+        if (!Files.isExecutable(home.resolve("bin/catalina.sh"))) {
+            throw new IllegalStateException(home + " holds no Tomcat distribution; run 'mvn verify'");
+        }
+        for (String dir : new String[] {"conf", "logs", "temp", "webapps", "work"}) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        for (String file : new String[] {"web.xml", "logging.properties", "catalina.properties", "context.xml"}) {
+            Files.copy(home.resolve("conf").resolve(file), base.resolve("conf").resolve(file));
+        }
+        Files.copy(Path.of("docker/server.xml"), base.resolve("conf/server.xml"));
+        Files.copy(war, base.resolve("webapps/ROOT.war"));
+        int port = freePort();
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("CATALINA_HOME", home.toString());
+        env.put("CATALINA_BASE", base.toString());
+        env.put("CATALINA_OPTS", "-Dhttp.address=127.0.0.1 -Dhttp.port=" + port);
+        Process process = Cli.create().env(env).start(base.resolve("catalina.out"),
+                home.resolve("bin/catalina.sh").toString(), "run");
+        StockTomcat tomcat = new StockTomcat(process, port, base);
+        tomcat.awaitPort(Duration.ofSeconds(60));
+        return tomcat;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + "/" + (path.startsWith("/") ? path.substring(1) : path));
+    }
+
+    public String log() {
+        return Cli.tail(base.resolve("catalina.out"), 4000);
+    }
+
+    @Override
+    public void close() {
+        Cli.stop(process.toHandle(), Duration.ofSeconds(20));
+    }
+
+    private void awaitPort(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Tomcat exited early:\n" + log());
+            }
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                sleep();
+            }
+        }
+        close();
+        throw new IllegalStateException("Tomcat did not listen on " + port + " within " + limit + ":\n" + log());
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
