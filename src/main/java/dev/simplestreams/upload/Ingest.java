@@ -33,7 +33,9 @@ final class Ingest {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         int n;
-        while ((n = in.read(buffer)) >= 0) {
+        // Filled whole before it is hashed and written: the container hands out a few KiB per read, and a
+        // write per read would cost a system call every few KiB.
+        while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
             total += n;
             if (total > maxBytes) {
                 throw new TooLargeException(maxBytes);
