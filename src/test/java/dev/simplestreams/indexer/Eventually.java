@@ -1,0 +1,38 @@
+package dev.simplestreams.indexer;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Waiting for the background indexer. Deadlines are generous because the suite shares slow, busy machines;
+ * a passing wait returns as soon as the condition holds, so they cost nothing when things work.
+ */
+final class Eventually {
+
+    static final Duration DEFAULT = Duration.ofSeconds(20);
+
+    private Eventually() {
+    }
+
+    /** Polls {@code value} until {@code done} holds for it; fails with {@code describe} of the last value. */
+    static <T> T await(String what, Supplier<T> value, Predicate<T> done) {
+        long deadline = System.nanoTime() + DEFAULT.toNanos();
+        T last = value.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                fail("gave up after " + DEFAULT.toSeconds() + " s waiting for " + what + "; last seen: " + last);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+            last = value.get();
+        }
+        return last;
+    }
+}
