@@ -138,18 +138,18 @@ final class TemporaryFile implements ImageStore.PendingFile {
     }
 
     /**
-     * The hash cache and the indexer recognise a file by size and modification time (in milliseconds); a
-     * replacement equal in both would keep the old file's hashes, so its time is moved on by a millisecond.
+     * The hash cache and the indexer recognise a file by size and modification time (in milliseconds). Each
+     * replacement is made later than the file it replaces, so that however fast writers follow one another, no
+     * state of a path looks like an earlier one and keeps that one's hashes.
      */
     private void distinguishFromReplaced() throws IOException {
-        BasicFileAttributes old;
+        long oldMillis;
         try {
-            old = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            oldMillis = Files.getLastModifiedTime(target, LinkOption.NOFOLLOW_LINKS).toMillis();
         } catch (NoSuchFileException e) {
             return;
         }
-        long oldMillis = old.lastModifiedTime().toMillis();
-        if (old.size() == Files.size(temp) && oldMillis == Files.getLastModifiedTime(temp).toMillis()) {
+        if (Files.getLastModifiedTime(temp).toMillis() <= oldMillis) {
             Files.setLastModifiedTime(temp, FileTime.fromMillis(oldMillis + 1));
         }
     }
