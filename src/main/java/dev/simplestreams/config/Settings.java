@@ -36,6 +36,9 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
         if (uploadUser != null && uploadUser.contains(":")) {
             throw new IllegalArgumentException("UPLOAD_USER must not contain ':' (HTTP Basic cannot send it)");
         }
+        if (maxUploadBytes <= 0) {
+            throw new IllegalArgumentException("MAX_UPLOAD_BYTES must be a positive number of bytes");
+        }
     }
 
     public static Settings from(UnaryOperator<String> lookup) {
