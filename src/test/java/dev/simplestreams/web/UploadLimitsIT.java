@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UploadLimitsIT {
 
     static final long LIMIT = 4L << 20;
+    static final int ROUNDS = Integer.getInteger("upload.race.rounds", 5);
     static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -137,18 +140,21 @@ class UploadLimitsIT {
         String dir = "images/ubuntu/questing/amd64/default/20260204_00:00";
         byte[] meta = TestImages.metadata("ubuntu:questing:amd64:default");
         assertEquals(201, put(limited, dir + "/lxd.tar.xz", meta).statusCode());
-        List<byte[]> contents = Stream.generate(() -> TestImages.rootfs(300_000)).limit(8).toList();
-        List<HttpResponse<String>> answers = concurrently(contents.stream()
-                .map(c -> (Callable<HttpResponse<String>>) () -> put(limited, dir + "/rootfs.squashfs", c)).toList());
-        answers.forEach(a -> assertTrue(a.statusCode() == 200 || a.statusCode() == 201, a::body));
+        // Rounds of equal-sized writers finishing within the same milliseconds: the hashes must follow the bytes.
+        for (int round = 0; round < ROUNDS; round++) {
+            List<byte[]> contents = Stream.generate(() -> TestImages.rootfs(300_000)).limit(8).toList();
+            List<HttpResponse<String>> answers = concurrently(contents.stream()
+                    .map(c -> (Callable<HttpResponse<String>>) () -> put(limited, dir + "/rootfs.squashfs", c)).toList());
+            answers.forEach(a -> assertTrue(a.statusCode() == 200 || a.statusCode() == 201, a::body));
 
-        byte[] last = Files.readAllBytes(limitedData.resolve(dir + "/rootfs.squashfs"));
-        assertTrue(contents.stream().anyMatch(c -> java.util.Arrays.equals(c, last)), "one upload's bytes, whole");
-        JsonNode items = UploadIT.imagesJson(limited)
-                .at("/products/ubuntu:questing:amd64:default/versions/20260204_00:00/items");
-        assertEquals(TestImages.sha256(last), items.at("/rootfs.squashfs/sha256").asText());
-        assertEquals(TestImages.sha256(meta, last), items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
-        assertOnlyFiles(limitedData.resolve(dir), "lxd.tar.xz", "rootfs.squashfs");
+            byte[] last = Files.readAllBytes(limitedData.resolve(dir + "/rootfs.squashfs"));
+            assertTrue(contents.stream().anyMatch(c -> java.util.Arrays.equals(c, last)), "one upload's bytes, whole");
+            JsonNode items = UploadIT.imagesJson(limited)
+                    .at("/products/ubuntu:questing:amd64:default/versions/20260204_00:00/items");
+            assertEquals(TestImages.sha256(last), items.at("/rootfs.squashfs/sha256").asText(), "round " + round);
+            assertEquals(TestImages.sha256(meta, last), items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
+            assertOnlyFiles(limitedData.resolve(dir), "lxd.tar.xz", "rootfs.squashfs");
+        }
     }
 
     @Test
@@ -163,8 +169,7 @@ class UploadLimitsIT {
         List<Integer> statuses = answers.stream().map(HttpResponse::statusCode).sorted().toList();
         assertEquals(List.of(201, 409, 409, 409, 409, 409, 409, 409), statuses);
         byte[] kept = Files.readAllBytes(strictData.resolve(dir + "/rootfs.squashfs"));
-        byte[] winner = contents.get(statuses.indexOf(201) == 0 ? indexOf(answers, 201) : -1);
-        assertArrayEquals(winner, kept);
+        assertArrayEquals(contents.get(indexOf(answers, 201)), kept, "the created file holds the creator's bytes");
         for (HttpResponse<String> aside : answers.stream().filter(a -> a.statusCode() == 409).toList()) {
             JsonNode file = JSON.readTree(aside.body()).at("/files/0");
             assertEquals(file.at("/sha256").asText(),
@@ -205,6 +210,26 @@ class UploadLimitsIT {
                     "space freed by the removal is usable again");
         } finally {
             Cli.create().run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void temporariesLeftByACrashAreNeverPublishedAndRemovedAtStart(@TempDir Path crashed) throws Exception {
+        Path version = Trees.splitImage(crashed, "ubuntu:jammy:amd64:default", "20260207_00:00", TestImages.rootfs(999));
+        byte[] root = Files.readAllBytes(version.resolve("rootfs.squashfs"));
+        // What a writer killed mid-upload leaves: a replacement cut short, and a new version with nothing else.
+        Files.write(version.resolve(".rootfs.squashfs." + UUID.randomUUID() + ".upload"), TestImages.rootfs(500));
+        Path lone = Files.createDirectories(crashed.resolve("images/ubuntu/jammy/amd64/default/20260208_00:00"));
+        Files.write(lone.resolve(".lxd.tar.xz." + UUID.randomUUID() + ".upload"),
+                TestImages.metadata("ubuntu:jammy:amd64:default"));
+
+        try (TomcatServer restarted = TomcatServer.start(crashed, Map.of())) {
+            UploadIT.waitForProduct(restarted, "ubuntu:jammy:amd64:default");
+            JsonNode versions = UploadIT.imagesJson(restarted).at("/products/ubuntu:jammy:amd64:default/versions");
+            assertEquals(1, versions.size(), versions::toString);
+            assertEquals(TestImages.sha256(root), versions.at("/20260207_00:00/items/rootfs.squashfs/sha256").asText());
+            assertTrue(TreeSnapshot.of(crashed.resolve("images")).keySet().stream().noneMatch(p -> p.contains("/.")),
+                    "temporaries removed");
         }
     }
 
