@@ -6,7 +6,8 @@ set -euo pipefail
 want_tests=${1:-}
 
 base=(openjdk-17-jdk-headless maven curl ca-certificates openssl)
-tests=(nginx-light lxd lxd-client squashfs-tools xz-utils qemu-utils busybox-static)
+tests=(nginx-light lxd lxd-client squashfs-tools xz-utils qemu-utils busybox-static
+  buildah podman runc conmon slirp4netns catatonit mmdebstrap uidmap)
 backports=(incus-client incus-base)
 
 missing() {

@@ -1,0 +1,249 @@
+package dev.simplestreams.shipping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.catalog.Architectures;
+import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.testing.Cli;
+import dev.simplestreams.testing.CommandResult;
+import dev.simplestreams.testing.ImageFactory;
+import dev.simplestreams.testing.LxdDaemon;
+import dev.simplestreams.testing.NginxTlsProxy;
+import dev.simplestreams.testing.TestCa;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What a Docker user does, with podman standing in for Docker: the image built from docker/Dockerfile unchanged,
+ * run with a named volume at /var/www/simplestreams, the port published on 127.0.0.1 and the uploader's
+ * credentials in an env file. Its HEALTHCHECK passes, /readyz says ready, the seed's two curl commands upload a
+ * real image, and the real {@code lxc} client, through nginx as the TLS proxy, lists it with its fingerprint.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ShippedImage.Resolver.class)
+class DockerImageIT {
+
+    private static final String USER = "uploader";
+    private static final String PASSWORD = "s3cret pass";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final String container = "ss-docker-it-" + suffix;
+    private final String volume = "ss-docker-it-data-" + suffix;
+    private ShippedImage image;
+    private Podman podman;
+    private Path work;
+    private int port;
+
+    @BeforeAll
+    void run(ShippedImage shipped) throws Exception {
+        long t0 = System.nanoTime();
+        image = shipped;
+        podman = image.podmanHandle();
+        long t1 = System.nanoTime();
+        work = Files.createTempDirectory(Path.of("/tmp"), "ss-docker-it");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        Path envFile = Files.writeString(work.resolve("uploader.env"),
+                "UPLOAD_USER=" + USER + "\nUPLOAD_PASSWORD=" + PASSWORD + "\n");
+        port = freePort();
+        podman.podmanOk("volume", "create", volume);
+        podman.podmanOk("run", "--detach", "--name", container, "--network", "slirp4netns",
+                "--publish", "127.0.0.1:" + port + ":8080", "--volume", volume + ":/var/www/simplestreams",
+                "--env-file", envFile.toString(), image.tag());
+        awaitHealthy(Duration.ofSeconds(120));
+        System.out.printf("[shipping] image ready in %d ms, container healthy in %d ms%n", (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
+    }
+
+    @AfterAll
+    void remove() {
+        List<String> problems = new ArrayList<>();
+        if (podman != null) {
+            podman.remove("container", container, problems);
+            podman.remove("volume", volume, problems);
+        }
+        if (work != null) {
+            Cli.create().run("rm", "-rf", work.toString());
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void theImageIsConfiguredAsDocumented() throws IOException {
+        JsonNode inspect = JSON.readTree(podman.podmanOk("image", "inspect", image.tag())).get(0);
+        JsonNode config = inspect.get("Config");
+        assertEquals("10001:10001", config.get("User").asText());
+        assertTrue(config.get("ExposedPorts").has("8080/tcp"), config::toString);
+        assertTrue(config.get("Volumes").has("/var/www/simplestreams"), config::toString);
+        assertEquals("[\"catalina.sh\",\"run\"]", config.get("Cmd").toString());
+        assertTrue(inspect.get("Healthcheck").get("Test").toString().contains("http://127.0.0.1:8080/healthz"),
+                inspect::toString);
+        Map<String, String> env = new HashMap<>();
+        config.get("Env").forEach(e -> {
+            String[] kv = e.asText().split("=", 2);
+            env.put(kv[0], kv[1]);
+        });
+        assertEquals("/var/www/simplestreams", env.get("SIMPLESTREAMS_DIR"));
+        assertTrue(env.get("JAVA_OPTS").contains("-XX:MaxRAMPercentage="), env::toString);
+        // The base image's Tomcat, untouched but for the ROOT application and the two config files.
+        assertEquals("11", env.get("TOMCAT_MAJOR"));
+    }
+
+    @Test
+    void tomcatRunsAsTheNonRootUserWithOnlyTheRootApplication() {
+        assertEquals("10001", exec("id", "-u"));
+        assertEquals("ROOT\nROOT.war", exec("ls", "/usr/local/tomcat/webapps"));
+        assertEquals("absent", exec("sh", "-c", "test -e /usr/local/tomcat/webapps.dist && echo present || echo absent"));
+        // The connector is ours (docker/server.xml): no server header, HTTP only.
+        assertTrue(exec("cat", "/usr/local/tomcat/conf/server.xml").contains("maxSwallowSize=\"-1\""));
+        assertEquals("healthy", podman.podmanOk("inspect", "--format", "{{.State.Health.Status}}", container).strip());
+    }
+
+    @Test
+    void curlUploadsAnImageThatTheLxcClientListsThroughATlsProxy() throws Exception {
+        String arch = ImageFactory.hostArch();
+        String dirArch = Architectures.directoryName(arch).orElseThrow();
+        String version = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd_HH:mm"));
+        String dir = "busybox/shipped/" + dirArch + "/default/" + version;
+        Path files = Files.createDirectories(work.resolve("image"));
+        Path meta = ImageFactory.metadataTarball(files.resolve("meta.tar.xz"), arch, "busybox", "shipped", "default",
+                "busybox, uploaded into the container");
+        Path rootfs = ImageFactory.squashfs(ImageFactory.rootfsDir(work.resolve("rootfs")),
+                files.resolve("rootfs.squashfs"));
+        String fingerprint = sha256(meta, rootfs);
+
+        // No credentials: refused, nothing written.
+        assertEquals(401, curl("-F", "upload=@" + meta + ";filename=" + dir + "/lxd.tar.xz", url("/images/")));
+        // The seed's two commands.
+        assertEquals(201, curl("-u", USER + ":" + PASSWORD, "-F", "upload=@" + meta + ";filename=" + dir
+                + "/lxd.tar.xz", url("/images/")));
+        assertEquals(201, curl("-u", USER + ":" + PASSWORD, "-F", "upload=@" + rootfs + ";filename=" + dir
+                + "/rootfs.squashfs", url("/images/")));
+
+        JsonNode images = JSON.readTree(get("/streams/v1/images.json"));
+        JsonNode item = images.at("/products/busybox:shipped:" + dirArch + ":default/versions/" + version
+                + "/items/lxd.tar.xz");
+        assertEquals(fingerprint, item.at("/combined_squashfs_sha256").asText(), images::toString);
+
+        // The files are on the volume, written by the image's non-root user.
+        Path mountpoint = Path.of(podman.podmanOk("volume", "inspect", "--format", "{{.Mountpoint}}", volume).strip());
+        Path stored = mountpoint.resolve("images/" + dir + "/rootfs.squashfs");
+        assertEquals(Files.size(rootfs), Files.size(stored));
+        assertEquals(10001, Files.getAttribute(stored, "unix:uid"));
+
+        TestCa ca = TestCa.create(work.resolve("ca"));
+        try (NginxTlsProxy proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, port);
+                LxdDaemon lxd = LxdDaemon.start()) {
+            lxd.trustServerCert("shipped", ca.caCert());
+            lxd.lxc("remote", "add", "shipped", proxy.httpsUrl(), "--protocol=simplestreams");
+            JsonNode list = JSON.readTree(lxd.lxc("image", "list", "shipped:", "--format=json"));
+            List<String> fingerprints = new ArrayList<>();
+            list.forEach(i -> fingerprints.add(i.get("fingerprint").asText()));
+            assertEquals(List.of(fingerprint), fingerprints, list::toString);
+            String info = lxd.lxc("image", "info", "shipped:busybox/shipped");
+            assertTrue(info.contains("Fingerprint: " + fingerprint), info);
+        }
+    }
+
+    private void awaitHealthy(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        CommandResult last = null;
+        while (System.nanoTime() < deadline) {
+            String running = podman.podman("inspect", "--format", "{{.State.Running}}", container).stdout().strip();
+            if (!running.equals("true")) {
+                throw new AssertionError("the container stopped:\n" + logs());
+            }
+            // Runs the image's HEALTHCHECK now (there is no systemd timer here to run it on its interval).
+            last = podman.podman("healthcheck", "run", container);
+            if (last.ok() && readyz() == 200) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("not healthy and ready within " + limit + "\n"
+                + (last == null ? "" : last.describe()) + "\n" + logs());
+    }
+
+    private int readyz() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/readyz"))).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r::body);
+        return r.body();
+    }
+
+    private int curl(String... args) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--noproxy", "*", "-o", "/dev/null",
+                "-w", "%{http_code}"));
+        command.addAll(List.of(args));
+        return Integer.parseInt(Cli.create().run(command).orThrow().stdout().strip());
+    }
+
+    private String exec(String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", container));
+        args.addAll(List.of(command));
+        return podman.podmanOk(args.toArray(String[]::new)).strip();
+    }
+
+    private String logs() {
+        CommandResult r = podman.podman("logs", "--tail", "60", container);
+        return "--- podman logs ---\n" + r.stdout() + r.stderr();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    private static String sha256(Path... files) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        for (Path file : files) {
+            digest.update(Files.readAllBytes(file));
+        }
+        return Sha256.hex(digest);
+    }
+}

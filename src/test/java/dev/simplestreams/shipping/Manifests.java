@@ -1,0 +1,128 @@
+package dev.simplestreams.shipping;
+
+import dev.simplestreams.testing.Cli;
+import dev.simplestreams.testing.CommandResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/** The project's kubernetes/ directory: its files, and what {@code kubectl apply -k} would send. */
+final class Manifests {
+
+    static final Path DIR = Path.of("kubernetes");
+    static final Path KUSTOMIZATION = DIR.resolve("kustomization.yaml");
+
+    private Manifests() {
+    }
+
+    static boolean kubectlAvailable() {
+        return Podman.onPath("kubectl");
+    }
+
+    /** {@code kubectl kustomize DIR}: offline, exactly what {@code kubectl apply -k DIR} applies. */
+    static String kustomize(Path dir) {
+        CommandResult r = Cli.create().run("kubectl", "kustomize", dir.toString());
+        if (!r.ok()) {
+            throw new AssertionError("kubectl kustomize " + dir + " failed\n" + r.describe());
+        }
+        return r.stdout();
+    }
+
+    /** The resources listed in kustomization.yaml, in order. */
+    @SuppressWarnings("unchecked")
+    static List<Path> resourceFiles(Path dir) {
+        Map<String, Object> kustomization = ManifestSchema.documents(ShippedImage.read(dir.resolve("kustomization.yaml")))
+                .get(0);
+        List<Path> files = new ArrayList<>();
+        for (Object resource : (List<Object>) kustomization.get("resources")) {
+            files.add(dir.resolve(String.valueOf(resource)));
+        }
+        return files;
+    }
+
+    /**
+     * The documents {@code kubectl apply -k} would apply: kubectl's own rendering where kubectl exists; otherwise the
+     * resource files with the kustomization's namespace, images and generated Secret applied by hand (its patches
+     * only touch Ingress host, TLS secret and storage class, which nothing here reads).
+     */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> rendered(Path dir) {
+        if (kubectlAvailable()) {
+            return ManifestSchema.documents(kustomize(dir));
+        }
+        Map<String, Object> k = ManifestSchema.documents(ShippedImage.read(dir.resolve("kustomization.yaml"))).get(0);
+        String namespace = (String) k.get("namespace");
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Path file : resourceFiles(dir)) {
+            docs.addAll(ManifestSchema.documents(ShippedImage.read(file)));
+        }
+        for (Object generator : (List<Object>) k.getOrDefault("secretGenerator", List.of())) {
+            Map<String, Object> g = (Map<String, Object>) generator;
+            Map<String, Object> data = new LinkedHashMap<>();
+            for (Object literal : (List<Object>) g.getOrDefault("literals", List.of())) {
+                String text = String.valueOf(literal);
+                int eq = text.indexOf('=');
+                data.put(text.substring(0, eq), Base64.getEncoder().encodeToString(
+                        text.substring(eq + 1).getBytes(StandardCharsets.UTF_8)));
+            }
+            Map<String, Object> secret = new LinkedHashMap<>();
+            secret.put("apiVersion", "v1");
+            secret.put("kind", "Secret");
+            secret.put("metadata", new LinkedHashMap<>(Map.of("name", g.get("name"))));
+            secret.put("type", "Opaque");
+            secret.put("data", data);
+            docs.add(secret);
+        }
+        for (Map<String, Object> doc : docs) {
+            Map<String, Object> metadata = (Map<String, Object>) doc.get("metadata");
+            if (namespace != null && !"Namespace".equals(doc.get("kind"))) {
+                metadata.put("namespace", namespace);
+            } else if (namespace != null) {
+                metadata.put("name", namespace);
+            }
+        }
+        for (Object image : (List<Object>) k.getOrDefault("images", List.of())) {
+            Map<String, Object> i = (Map<String, Object>) image;
+            for (Map<String, Object> doc : docs) {
+                if ("Deployment".equals(doc.get("kind"))) {
+                    for (Map<String, Object> c : containers(doc)) {
+                        String ref = String.valueOf(c.get("image"));
+                        String name = ref.contains(":") ? ref.substring(0, ref.lastIndexOf(':')) : ref;
+                        if (name.equals(i.get("name"))) {
+                            c.put("image", i.getOrDefault("newName", name) + ":" + i.getOrDefault("newTag", "latest"));
+                        }
+                    }
+                }
+            }
+        }
+        return docs;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> containers(Map<String, Object> deployment) {
+        Map<String, Object> spec = (Map<String, Object>) deployment.get("spec");
+        Map<String, Object> template = (Map<String, Object>) spec.get("template");
+        Map<String, Object> podSpec = (Map<String, Object>) template.get("spec");
+        return (List<Map<String, Object>>) podSpec.get("containers");
+    }
+
+    static Map<String, Object> only(List<Map<String, Object>> docs, String kind) {
+        List<Map<String, Object>> found = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected exactly one " + kind + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
+    static String dump(List<Map<String, Object>> docs) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return new Yaml(options).dumpAll(docs.iterator());
+    }
+}
