@@ -17,8 +17,11 @@ public final class Layout {
 
     /** Letters, digits, dot, dash, underscore: nothing that clients split on (',', ':', '/', spaces). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    /** Clients parse the first eight characters as a date; the rest orders versions of the same day. */
-    private static final Pattern VERSION = Pattern.compile("(\\d{4})(\\d{2})(\\d{2})(?:_(\\d{2}):?(\\d{2})(?::?(\\d{2}))?)?");
+    /**
+     * Clients parse the first eight characters as a date and order versions as strings, so one spelling only:
+     * with two ({@code _1230} and {@code _12:05}) the string order would disagree with time.
+     */
+    private static final Pattern VERSION = Pattern.compile("(\\d{4})(\\d{2})(\\d{2})_(\\d{2}):(\\d{2})");
     public static final String VERSION_RULE = "YYYYMMDD_HH:MM (for example 20261125_14:05)";
 
     private static final String[] LEVELS = {"os", "release", "arch", "variant"};
@@ -42,10 +45,7 @@ public final class Layout {
         }
         try {
             LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
-            if (m.group(4) != null) {
-                LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                        m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
-            }
+            LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)));
             return true;
         } catch (DateTimeException e) {
             return false;

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,16 +50,19 @@ public final class Indexer {
     private final ExecutorService hashPool;
     private final int keepVersions;
     private final Pruner pruner;
+    private final Duration settleTime;
+    private final Set<VersionKey> retries = new LinkedHashSet<>();
     private final Map<VersionKey, DirState> dirs = new HashMap<>();
     private final Map<String, Problem> layoutProblems = new TreeMap<>();
     private Set<Problem> loggedProblems = Set.of();
 
     /**
      * {@code keepVersions}: newest versions kept per product (0: all); older ones leave the catalogue and
-     * their files are deleted after {@code retentionGrace}.
+     * their files are deleted after {@code retentionGrace}. {@code settleTime}: a file modified more recently
+     * than this may still be being written by another tool and is read on a later pass.
      */
     public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
-            Duration retentionGrace) {
+            Duration retentionGrace, Duration settleTime) {
         this.store = store;
         this.cache = cache;
         this.reader = new VersionReader(store, cache);
@@ -66,6 +70,17 @@ public final class Indexer {
         this.hashPool = hashPool;
         this.keepVersions = keepVersions;
         this.pruner = new Pruner(store, retentionGrace);
+        this.settleTime = settleTime;
+    }
+
+    /**
+     * Versions left out of the last passes because a file was still changing; the caller reads them again
+     * once writing has paused.
+     */
+    public synchronized Set<VersionKey> takeRetries() {
+        Set<VersionKey> taken = Set.copyOf(retries);
+        retries.clear();
+        return taken;
     }
 
     /** Retired versions and when their files go. */
@@ -102,15 +117,20 @@ public final class Indexer {
             }
         }
         dirs.keySet().retainAll(listing.keySet());
-        readChanged(listing);
+        readChanged(listing, false);
         Set<String> paths = new HashSet<>();
         all.forEach(f -> paths.add(f.path()));
         cache.retainOnly(paths);
         return publishAndSave();
     }
 
-    /** Re-reads the given version directories only (after an upload or a watcher event) and publishes. */
-    public synchronized PublishedCatalog refresh(Collection<VersionKey> versions) throws IOException {
+    /**
+     * Re-reads the given version directories only and publishes. {@code complete}: the caller knows the
+     * files are whole (the upload path, which renames finished files into place), so recent ones are read
+     * at once; otherwise (watcher events) they must have settled first.
+     */
+    public synchronized PublishedCatalog refresh(Collection<VersionKey> versions, boolean complete)
+            throws IOException {
         Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
         for (VersionKey key : versions) {
             layoutProblems.keySet().removeIf(path -> path.startsWith(key.directory() + "/"));
@@ -126,17 +146,25 @@ public final class Indexer {
                 listing.put(key, files);
             }
         }
-        readChanged(listing);
+        readChanged(listing, complete);
         return publishAndSave();
     }
 
-    private void readChanged(Map<VersionKey, List<StoredFile>> listing) throws IOException {
+    private void readChanged(Map<VersionKey, List<StoredFile>> listing, boolean complete) throws IOException {
         Map<VersionKey, Future<VersionSource>> pending = new LinkedHashMap<>();
+        long settledBefore = System.currentTimeMillis() - settleTime.toMillis();
         listing.forEach((key, files) -> {
             DirState known = dirs.get(key);
-            if (known == null || !known.files().equals(files)) {
-                pending.put(key, hashPool.submit(() -> reader.read(key, files)));
+            if (known != null && known.files().equals(files)) {
+                return;
             }
+            // Rescans see no events: a file another tool is still writing in place looks like any other,
+            // except that it was modified moments ago.
+            if (!complete && files.stream().anyMatch(f -> f.modifiedMillis() > settledBefore)) {
+                retries.add(key);
+                return;
+            }
+            pending.put(key, hashPool.submit(() -> reader.read(key, files)));
         });
         for (Map.Entry<VersionKey, Future<VersionSource>> entry : pending.entrySet()) {
             VersionKey key = entry.getKey();
@@ -144,8 +172,8 @@ public final class Indexer {
                 dirs.put(key, new DirState(listing.get(key), entry.getValue().get()));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof VersionReader.UnstableFileException unstable) {
-                    // Left out of this pass; the watcher or the next rescan comes back when writing stops.
                     dirs.remove(key);
+                    retries.add(key);
                     LOG.fine(() -> unstable.getMessage());
                 } else if (e.getCause() instanceof IOException io) {
                     // Left out with a problem, but not remembered as read: an error that passes (a stale NFS

@@ -70,7 +70,8 @@ public final class IndexerService implements AutoCloseable {
         this.settings = settings;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.hashPool = Executors.newFixedThreadPool(threads, daemonThreads("simplestreams-hash"));
-        this.indexer = new Indexer(store, cache, hashPool, settings.keepVersions(), settings.retentionGrace());
+        this.indexer = new Indexer(store, cache, hashPool, settings.keepVersions(), settings.retentionGrace(),
+                settings.quietPeriod());
     }
 
     public void start() throws IOException {
@@ -104,7 +105,7 @@ public final class IndexerService implements AutoCloseable {
 
     /** Indexes the given version now, for the upload path: the response can then say it is published. */
     public PublishedCatalog refreshNow(VersionKey version) throws IOException {
-        return indexer.refresh(List.of(version));
+        return indexer.refresh(List.of(version), true);
     }
 
     public void requestRescan() {
@@ -165,7 +166,14 @@ public final class IndexerService implements AutoCloseable {
                     indexer.fullScan();
                     nextRescan = System.nanoTime() + settings.rescanInterval().toNanos();
                 } else {
-                    indexer.refresh(batch);
+                    indexer.refresh(batch, false);
+                }
+                Set<VersionKey> again = indexer.takeRetries();
+                if (!again.isEmpty()) {
+                    synchronized (lock) {
+                        pending.addAll(again);
+                        lastEventNanos = System.nanoTime();
+                    }
                 }
                 lastIndexed = Instant.now();
                 lastDurationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

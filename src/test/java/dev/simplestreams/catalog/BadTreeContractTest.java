@@ -72,6 +72,13 @@ class BadTreeContractTest {
                         repo -> repo.containerImage(UBUNTU, "20241325_12:00")),
                 bad("version at 25 o'clock", "images/ubuntu/jammy/amd64/default/20241125_25:00", "not a date",
                         repo -> repo.containerImage(UBUNTU, "20241125_25:00")),
+                // Clients order versions as strings: a second spelling would sort against time.
+                bad("version without the time", "images/ubuntu/jammy/amd64/default/20241125", "not a date",
+                        repo -> repo.containerImage(UBUNTU, "20241125")),
+                bad("version with the time unseparated", "images/ubuntu/jammy/amd64/default/20241125_1405", "not a date",
+                        repo -> repo.containerImage(UBUNTU, "20241125_1405")),
+                bad("version with seconds", "images/ubuntu/jammy/amd64/default/20241125_14:05:09", "not a date",
+                        repo -> repo.containerImage(UBUNTU, "20241125_14:05:09")),
                 bad("version too short for the client", "images/ubuntu/jammy/amd64/default/2024112", "not a date",
                         repo -> repo.containerImage(UBUNTU, "2024112")),
                 bad("metadata tarball of random bytes", versionDir(), "lxd.tar.xz",

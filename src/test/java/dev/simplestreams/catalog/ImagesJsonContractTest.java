@@ -132,7 +132,7 @@ class ImagesJsonContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"20241125", "20241125_1405", "20241125_14:05", "20241125_14:05:09", "20240229_00:00"})
+    @ValueSource(strings = {"20241125_14:05", "20240229_00:00", "20991231_23:59"})
     void versionKeysStartWithTheDateClientsParse(String version) throws Exception {
         repo.containerImage("fedora:40:amd64:default", version);
 

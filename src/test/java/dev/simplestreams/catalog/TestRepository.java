@@ -62,7 +62,7 @@ public final class TestRepository {
 
     /** The one place tests construct an indexer: all versions kept, nothing pruned. */
     public static Indexer newIndexer(ImageStore store, HashCache cache) {
-        return new Indexer(store, cache, HASH_POOL, 0, Duration.ZERO);
+        return new Indexer(store, cache, HASH_POOL, 0, Duration.ZERO, Duration.ZERO);
     }
 
     /**

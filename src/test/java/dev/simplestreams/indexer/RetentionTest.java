@@ -40,7 +40,7 @@ class RetentionTest {
         writeVersions();
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
 
-        Indexer withGrace = new Indexer(store, new HashCache(), pool, 2, Duration.ofHours(2));
+        Indexer withGrace = new Indexer(store, new HashCache(), pool, 2, Duration.ofHours(2), Duration.ZERO);
         PublishedCatalog catalog = withGrace.fullScan();
         assertEquals(List.of("20261102_00:00", "20261103_00:00"), versions(catalog));
         assertTrue(Files.isDirectory(versionDir("20261101_00:00")), "still downloadable during the grace period");
@@ -48,7 +48,7 @@ class RetentionTest {
                 List.copyOf(withGrace.deletionSchedule().keySet()));
 
         // The schedule survives a restart; with the grace period over, the files go.
-        Indexer graceOver = new Indexer(store, HashCache.load(store), pool, 2, Duration.ZERO);
+        Indexer graceOver = new Indexer(store, HashCache.load(store), pool, 2, Duration.ZERO, Duration.ZERO);
         graceOver.fullScan();
         assertFalse(Files.exists(versionDir("20261101_00:00")));
         assertTrue(Files.isDirectory(versionDir("20261102_00:00")));
@@ -62,7 +62,7 @@ class RetentionTest {
         Files.write(versionDir("20261103_00:00").resolve("rootfs.20261102_00:00.vcdiff"), new byte[] {2});
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
 
-        PublishedCatalog catalog = new Indexer(store, new HashCache(), pool, 2, Duration.ofHours(2)).fullScan();
+        PublishedCatalog catalog = new Indexer(store, new HashCache(), pool, 2, Duration.ofHours(2), Duration.ZERO).fullScan();
         var items = catalog.products().get(PRODUCT).versions().get("20261103_00:00").items();
         assertTrue(items.containsKey("rootfs.20261102_00:00.vcdiff"));
         assertFalse(items.containsKey("rootfs.20261101_00:00.vcdiff"));
@@ -72,7 +72,7 @@ class RetentionTest {
     void keepingZeroMeansKeepingEverything() throws Exception {
         writeVersions();
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
-        Indexer indexer = new Indexer(store, new HashCache(), pool, 0, Duration.ZERO);
+        Indexer indexer = new Indexer(store, new HashCache(), pool, 0, Duration.ZERO, Duration.ZERO);
         assertEquals(VERSIONS, versions(indexer.fullScan()));
         assertTrue(indexer.deletionSchedule().isEmpty());
     }
