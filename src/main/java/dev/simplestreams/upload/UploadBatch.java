@@ -133,7 +133,8 @@ public final class UploadBatch {
         try {
             return Layout.parseFile(path);
         } catch (LayoutException e) {
-            throw new InvalidUploadException("'" + name + "': " + e.getMessage());
+            throw new InvalidUploadException("'" + name + "': " + e.getMessage()
+                    + (name.startsWith("/") ? "; file names are relative to images/, without a leading '/'" : ""));
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.simplestreams.upload;
 
 /**
- * What writers may do. {@code allowOverwrites}: an upload replaces a different existing file (otherwise it
- * is stored aside). {@code allowDeletes}: DELETE is honoured. {@code maxUploadBytes}: the largest body.
+ * What uploaders may do. {@code allowOverwrites}: an upload replaces a different existing file (otherwise it
+ * is stored aside). {@code maxUploadBytes}: the largest body accepted.
  */
-public record UploadPolicy(boolean allowOverwrites, boolean allowDeletes, long maxUploadBytes) {
+public record UploadPolicy(boolean allowOverwrites, long maxUploadBytes) {
 }

@@ -45,7 +45,7 @@ public final class UploadServlet extends HttpServlet {
         ServletContext context = getServletContext();
         Settings settings = ServerLifecycle.settings(context);
         uploads = new UploadService(ServerLifecycle.store(context), ServerLifecycle.hashCache(context),
-                ServerLifecycle.indexer(context), new UploadPolicy(settings.allowOverwrites(), settings.allowDeletes(),
+                ServerLifecycle.indexer(context), new UploadPolicy(settings.allowOverwrites(),
                 settings.maxUploadBytes()));
     }
 

@@ -65,8 +65,8 @@ class UploadAbuseIT {
         return Stream.of(
                 // multipart file name as sent (raw), status, the error must contain
                 row("../../streams/v1/images.json", 400, "does not follow the layout"),
-                row("/streams/v1/images.json", 400, "does not follow the layout"),
-                row("/etc/cron.d/evil", 400, "does not follow the layout"),
+                row("/streams/v1/images.json", 400, "without a leading '/'"),
+                row("/etc/cron.d/evil", 400, "without a leading '/'"),
                 row("ubuntu/jammy/amd64/default/20260101_00:00/../../../../../../streams/v1/images.json", 400,
                         "does not follow the layout"),
                 row("ubuntu/../amd64/default/20260101_00:00/lxd.tar.xz", 400, "release '..' is not allowed"),
