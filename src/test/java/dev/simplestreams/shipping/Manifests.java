@@ -21,8 +21,9 @@ final class Manifests {
     private Manifests() {
     }
 
+    /** kubectl on PATH, unless {@code -Dshipping.kubectl=none} asks for the fallback (to test the fallback). */
     static boolean kubectlAvailable() {
-        return Podman.onPath("kubectl");
+        return !"none".equals(System.getProperty("shipping.kubectl")) && Podman.onPath("kubectl");
     }
 
     /** {@code kubectl kustomize DIR}: offline, exactly what {@code kubectl apply -k DIR} applies. */
