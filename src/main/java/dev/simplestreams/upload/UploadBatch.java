@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -84,8 +85,8 @@ public final class UploadBatch {
         } catch (StorageFullException e) {
             throw new InsufficientStorageException(file.path(), e);
         }
-        LOG.info(() -> "upload " + result.result().name().toLowerCase() + ": " + result.path() + " (" + result.size()
-                + " bytes, sha256 " + result.sha256() + ")");
+        LOG.info(() -> "upload " + result.result().name().toLowerCase(Locale.ROOT) + ": " + result.path() + " ("
+                + result.size() + " bytes, sha256 " + result.sha256() + ")");
         files.add(result);
         current = file.version();
         refresh(file.version());
