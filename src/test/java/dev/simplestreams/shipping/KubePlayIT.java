@@ -91,12 +91,18 @@ class KubePlayIT {
                     user = decode(data.get("UPLOAD_USER"));
                     password = decode(data.get("UPLOAD_PASSWORD"));
                     Path file = Files.writeString(work.resolve("secret.json"), JSON.writeValueAsString(data));
+                    podman.remove("secret", name, new ArrayList<>());
                     secrets.add(name);
                     podman.podmanOk("secret", "create", name, file.toString());
                 }
                 default -> copy.add(doc);
             }
         }
+        // A run killed half-way leaves these fixed names behind in the private storage: ours, removed by name.
+        List<String> leftovers = new ArrayList<>();
+        pods.forEach(p -> podman.remove("pod", p, leftovers));
+        volumes.forEach(v -> podman.remove("volume", v, leftovers));
+        assertEquals(List.of(), leftovers);
         play = Files.writeString(work.resolve("play.yaml"), Manifests.dump(copy));
         long t0 = System.nanoTime();
         CommandResult r = podman.podman("kube", "play", "--network", "slirp4netns", play.toString());

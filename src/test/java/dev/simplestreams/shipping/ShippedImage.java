@@ -175,6 +175,11 @@ final class ShippedImage implements AutoCloseable, ExtensionContext.Store.Closea
             throw new AssertionError(tomcatHome + " holds no Tomcat distribution; run `mvn verify`");
         }
         String rootfsImage = "localhost/simplestreams-standin-rootfs:shipping-test";
+        // Images a killed run left under these names (ours: the storage is private to these tests).
+        List<String> leftovers = new ArrayList<>();
+        for (String image : List.of(TAG, name, rootfsImage)) {
+            podman.remove("image", image, leftovers);
+        }
         CommandResult imported = podman.podman("import", rootfs.toString(), rootfsImage);
         if (!imported.ok()) {
             throw new AssertionError("podman import of the stand-in rootfs failed\n" + imported.describe());
