@@ -28,9 +28,9 @@ final class Placement {
         String os = required(metadata, "os");
         String release = required(metadata, "release");
         String variant = metadata.property("variant") == null ? "default" : metadata.property("variant");
-        String arch = Architectures.directoryName(metadata.architecture()).orElseThrow(() -> new InvalidUploadException(
-                "metadata.yaml names architecture '" + metadata.architecture() + "', which LXD and Incus clients do not "
-                + "know" + INSTEAD));
+        String arch = Architectures.directoryName(metadata.architecture()).orElseThrow(() ->
+                new InvalidUploadException("metadata.yaml names architecture '" + metadata.architecture()
+                        + "', which LXD and Incus clients do not know" + INSTEAD));
         if (metadata.creationDate() <= 0) {
             throw new InvalidUploadException("metadata.yaml has no creation_date to name the version by" + INSTEAD);
         }

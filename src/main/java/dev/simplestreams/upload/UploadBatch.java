@@ -123,8 +123,8 @@ public final class UploadBatch {
         }
         if (current == null) {
             throw new InvalidUploadException("'" + name + "' names no directory and no metadata tarball came before it "
-                    + "in this request; send lxd.tar.xz first in the same request, or name the directory, e.g. filename="
-                    + EXAMPLE_DIRECTORY + name);
+                    + "in this request; send lxd.tar.xz first in the same request, or name the directory, "
+                    + "e.g. filename=" + EXAMPLE_DIRECTORY + name);
         }
         return new Target(parse(name, current.file(name)), content, null,
                 "placed with the file sent before it in this request");

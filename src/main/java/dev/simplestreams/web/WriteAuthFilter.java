@@ -28,7 +28,8 @@ public final class WriteAuthFilter extends HttpFilter {
     @Override
     public void init() {
         settings = ServerLifecycle.settings(getServletContext());
-        uploader = settings.hasUploader() ? new BasicCredentials(settings.uploadUser(), settings.uploadPassword()) : null;
+        uploader = settings.hasUploader()
+                ? new BasicCredentials(settings.uploadUser(), settings.uploadPassword()) : null;
         LOG.info(switch (settings.writeAuth()) {
             case BASIC -> uploader == null ? "uploads and deletes are refused until configured: " + HOW_TO_CONFIGURE
                     : "uploads and deletes need HTTP Basic as UPLOAD_USER '" + uploader.user() + "'";

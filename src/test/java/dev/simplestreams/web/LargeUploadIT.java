@@ -63,8 +63,9 @@ class LargeUploadIT {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         MessageDigest combined = MessageDigest.getInstance("SHA-256");
         combined.update(meta);
-        HttpResponse<String> response = http.send(put(DIR + "/rootfs.squashfs", HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> new Generated(SIZE, sha, combined)), SIZE)),
+        HttpRequest.BodyPublisher generated = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new Generated(SIZE, sha, combined)), SIZE);
+        HttpResponse<String> response = http.send(put(DIR + "/rootfs.squashfs", generated),
                 HttpResponse.BodyHandlers.ofString());
 
         assertEquals(201, response.statusCode(), () -> response.body() + tomcat.log());

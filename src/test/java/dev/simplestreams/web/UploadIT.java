@@ -117,8 +117,8 @@ class UploadIT {
         String dir = "alpine/3.21/amd64/default/20260102_08:30";
         byte[] meta = TestImages.metadata("alpine:3.21:amd64:default");
         byte[] root = TestImages.rootfs(200_000);
-        byte[] overrides = "{\"os\": \"Alpine\", \"release_title\": \"3.21 stable\", \"aliases\": [\"alp\", \"alp/edge\"]}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] overrides = ("{\"os\": \"Alpine\", \"release_title\": \"3.21 stable\", "
+                + "\"aliases\": [\"alp\", \"alp/edge\"]}").getBytes(StandardCharsets.UTF_8);
         Path in = work.resolve("multi");
         Curl.Answer answer = Curl.run("-u", AUTH,
                 "-F", "a=@" + TestImages.file(in, "1", meta) + ";filename=" + dir + "/lxd.tar.xz",
@@ -179,8 +179,8 @@ class UploadIT {
                 put.json().at("/files/0/path").asText(), put::toString);
         assertEquals(TestImages.sha256(unified), put.json().at("/versions/0/fingerprints/0").asText(), put::toString);
 
-        Curl.Answer orphan = Curl.run("-u", AUTH, "-F", "r=@" + TestImages.file(in, "x", root) + ";filename=rootfs.squashfs",
-                base(server) + "/images/");
+        Curl.Answer orphan = Curl.run("-u", AUTH,
+                "-F", "r=@" + TestImages.file(in, "x", root) + ";filename=rootfs.squashfs", base(server) + "/images/");
         assertEquals(400, orphan.status(), orphan::toString);
         assertTrue(orphan.json().at("/error").asText().contains("send lxd.tar.xz first"), orphan::toString);
     }
@@ -230,8 +230,8 @@ class UploadIT {
         assertEquals("replaced", replaced.json().at("/files/0/result").asText());
         assertEquals(TestImages.sha256(meta, newer), replaced.json().at("/versions/0/fingerprints/0").asText());
         assertEquals(TestImages.sha256(meta, newer), imagesJson(overwriting)
-                .at("/products/arch:current:amd64:default/versions/20260105_00:00/items/lxd.tar.xz/combined_squashfs_sha256")
-                .asText());
+                .at("/products/arch:current:amd64:default/versions/20260105_00:00/items/lxd.tar.xz")
+                .at("/combined_squashfs_sha256").asText());
         assertArrayEquals(newer, Files.readAllBytes(overwritingData.resolve(dir + "/rootfs.squashfs")));
         try (Stream<Path> files = Files.list(overwritingData.resolve(dir))) {
             assertEquals(2, files.count(), "no temporaries or copies left");

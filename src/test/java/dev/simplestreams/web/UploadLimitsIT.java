@@ -121,7 +121,8 @@ class UploadLimitsIT {
                 + "/rootfs.squashfs\"\r\n\r\n";
         for (String head : new String[] {
                 "PUT /" + dir + "/rootfs.squashfs HTTP/1.1\r\nContent-Length: 3000000\r\n",
-                "POST /images/ HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 3000000\r\n"}) {
+                "POST /images/ HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                        + "Content-Length: 3000000\r\n"}) {
             try (RawHttp http = new RawHttp(limited.port())) {
                 http.send((head + "Host: 127.0.0.1\r\nAuthorization: " + AUTH + "\r\n\r\n"
                         + (head.startsWith("POST") ? body : "")).getBytes(StandardCharsets.ISO_8859_1));
@@ -143,8 +144,8 @@ class UploadLimitsIT {
         // Rounds of equal-sized writers finishing within the same milliseconds: the hashes must follow the bytes.
         for (int round = 0; round < ROUNDS; round++) {
             List<byte[]> contents = Stream.generate(() -> TestImages.rootfs(300_000)).limit(8).toList();
-            List<HttpResponse<String>> answers = concurrently(contents.stream()
-                    .map(c -> (Callable<HttpResponse<String>>) () -> put(limited, dir + "/rootfs.squashfs", c)).toList());
+            List<HttpResponse<String>> answers = concurrently(contents.stream().map(c ->
+                    (Callable<HttpResponse<String>>) () -> put(limited, dir + "/rootfs.squashfs", c)).toList());
             answers.forEach(a -> assertTrue(a.statusCode() == 200 || a.statusCode() == 201, a::body));
 
             byte[] last = Files.readAllBytes(limitedData.resolve(dir + "/rootfs.squashfs"));
@@ -215,7 +216,8 @@ class UploadLimitsIT {
 
     @Test
     void temporariesLeftByACrashAreNeverPublishedAndRemovedAtStart(@TempDir Path crashed) throws Exception {
-        Path version = Trees.splitImage(crashed, "ubuntu:jammy:amd64:default", "20260207_00:00", TestImages.rootfs(999));
+        Path version = Trees.splitImage(crashed, "ubuntu:jammy:amd64:default", "20260207_00:00",
+                TestImages.rootfs(999));
         byte[] root = Files.readAllBytes(version.resolve("rootfs.squashfs"));
         // What a writer killed mid-upload leaves: a replacement cut short, and a new version with nothing else.
         Files.write(version.resolve(".rootfs.squashfs." + UUID.randomUUID() + ".upload"), TestImages.rootfs(500));

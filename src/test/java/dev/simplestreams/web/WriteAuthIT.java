@@ -40,7 +40,8 @@ class WriteAuthIT {
         start("unconfigured", Map.of("ALLOW_DELETES", "1"), List.of());
         start("off", Map.of("WRITE_AUTH", "off"), List.of());
         start("container", Map.of("WRITE_AUTH", "container", "UPLOAD_USER", "uploader", "UPLOAD_PASSWORD", PASSWORD),
-                List.of(new RealmUser("alice", "alice pw", List.of(ROLE)), new RealmUser("bob", "bob pw", List.of("x"))));
+                List.of(new RealmUser("alice", "alice pw", List.of(ROLE)),
+                        new RealmUser("bob", "bob pw", List.of("x"))));
     }
 
     private static void start(String name, Map<String, String> settings, List<RealmUser> users) throws Exception {
