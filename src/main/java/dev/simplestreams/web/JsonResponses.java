@@ -31,7 +31,8 @@ final class JsonResponses {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        byte[] bytes = JSON.writeValueAsBytes(body);
+        // The trailing newline keeps curl's output off the shell prompt.
+        byte[] bytes = (JSON.writeValueAsString(body) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
