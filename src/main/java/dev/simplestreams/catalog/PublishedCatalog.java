@@ -16,8 +16,8 @@ public final class PublishedCatalog {
     private final byte[] indexJson;
     private final byte[] imagesJson;
     private final Instant updated;
-    private volatile byte[] indexGzip;
-    private volatile byte[] imagesGzip;
+    private final Gzipped indexGzip;
+    private final Gzipped imagesGzip;
 
     public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
             byte[] imagesJson, Instant updated) {
@@ -26,6 +26,8 @@ public final class PublishedCatalog {
         this.indexJson = indexJson;
         this.imagesJson = imagesJson;
         this.updated = updated;
+        this.indexGzip = new Gzipped(indexJson);
+        this.imagesGzip = new Gzipped(imagesJson);
     }
 
     public SortedMap<String, Product> products() {
@@ -52,23 +54,31 @@ public final class PublishedCatalog {
         return products.values().stream().mapToInt(p -> p.versions().size()).sum();
     }
 
-    /** Compressed on first request only: most catalogue states are never fetched with gzip. */
     public byte[] indexGzip() {
-        byte[] gz = indexGzip;
-        if (gz == null) {
-            gz = gzip(indexJson);
-            indexGzip = gz;
-        }
-        return gz;
+        return indexGzip.get();
     }
 
     public byte[] imagesGzip() {
-        byte[] gz = imagesGzip;
-        if (gz == null) {
-            gz = gzip(imagesJson);
-            imagesGzip = gz;
+        return imagesGzip.get();
+    }
+
+    /** Compressed on first request only: most catalogue states are never fetched with gzip. */
+    private static final class Gzipped {
+        private final byte[] plain;
+        private volatile byte[] compressed;
+
+        Gzipped(byte[] plain) {
+            this.plain = plain;
         }
-        return gz;
+
+        byte[] get() {
+            byte[] gz = compressed;
+            if (gz == null) {
+                gz = gzip(plain);
+                compressed = gz;
+            }
+            return gz;
+        }
     }
 
     private static byte[] gzip(byte[] data) {
