@@ -26,6 +26,8 @@ fi
 need=($(missing "${base[@]}"))
 if [ "$want_tests" = "--tests" ]; then
   need+=($(missing "${tests[@]}"))
+  # The Dockerfile linter comes from npm; keep a Node.js that is already there (it may not be Debian's).
+  command -v npm >/dev/null || need+=(nodejs npm)
   need_bp=($(missing "${backports[@]}"))
 else
   need_bp=()
