@@ -45,6 +45,18 @@ From incus:
   incus remote add myimages https://127.0.0.1:$HTTPS_PORT --protocol=simplestreams
 
 MSG
+if [ -n "${UPLOAD_USER:-}" ]; then
+  cat <<MSG
+Upload (user $UPLOAD_USER):
+  dir=myos/myrelease/amd64/default/\$(date -u +%Y%m%d_%H:%M)
+  curl -u "$UPLOAD_USER:PASSWORD" -F "upload=@meta.tar.xz;filename=\$dir/lxd.tar.xz" http://127.0.0.1:$HTTP_PORT/images/
+  curl -u "$UPLOAD_USER:PASSWORD" -F "upload=@rootfs.squashfs;filename=\$dir/rootfs.squashfs" http://127.0.0.1:$HTTP_PORT/images/
+
+MSG
+else
+  echo "Uploads are off: run with UPLOAD_USER=... UPLOAD_PASSWORD=... to enable them (or copy files into $SIMPLESTREAMS_DIR/images/)."
+  echo
+fi
 
 export CATALINA_HOME=$home CATALINA_BASE=$base
 export CATALINA_OPTS="${CATALINA_OPTS:-} -Dhttp.port=$HTTP_PORT -Dhttps.port=$HTTPS_PORT -Dtls.dir=$run/tls"
