@@ -42,33 +42,36 @@ public final class CataloguePage {
             #filter{width:100%;box-sizing:border-box;font:inherit;padding:.5rem .7rem;border:1px solid var(--line);border-radius:6px;margin:.3rem 0 .7rem}
             table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
             th[data-sort]{cursor:pointer;user-select:none;white-space:nowrap}th[aria-sort=ascending]::after{content:" \\25B4"}th[aria-sort=descending]::after{content:" \\25BE"}
-            td.num{white-space:nowrap}details summary{cursor:pointer}
+            td.num{white-space:nowrap}details summary{cursor:pointer}tr.product>td{border-bottom:0}
+            tr.more>td{padding-top:0}.more .cmd{max-width:52rem}
             .versions{margin:.4rem 0;font-size:.9rem}.versions td,.versions th{border-bottom:1px dotted var(--line);padding:.25rem .4rem}
             .fp{word-break:break-all}.desc{margin:.2rem 0}
-            @media (max-width:760px){#catalogue thead{display:none}#catalogue,#catalogue>tbody,#catalogue>tbody>tr,#catalogue>tbody>tr>td{display:block;width:auto}
-            #catalogue>tbody>tr{border:1px solid var(--line);border-radius:8px;margin:.6rem 0;padding:.3rem}
+            @media (max-width:760px){#catalogue>thead{display:none}#catalogue,#catalogue>tbody,#catalogue>tbody>tr,#catalogue>tbody>tr>td{display:block;width:auto}
+            #catalogue>tbody>tr{border:1px solid var(--line);padding:.3rem}tr.product{border-bottom:0!important;border-radius:8px 8px 0 0;margin-top:.6rem}
+            tr.more{border-top:0!important;border-radius:0 0 8px 8px}.versions th:nth-child(2),.versions td:nth-child(2){display:none}
             #catalogue>tbody>tr>td{border:0;padding:.15rem .4rem}#catalogue>tbody>tr>td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}}
             """;
 
     private static final String SCRIPT = """
             (function(){
-            var rows=[].slice.call(document.querySelectorAll('#catalogue>tbody>tr'));
+            var rows=[].slice.call(document.querySelectorAll('#catalogue tr.product'));
             var filter=document.getElementById('filter'),none=document.getElementById('nomatch'),count=document.getElementById('shown');
             filter.hidden=false;
             function apply(){var words=filter.value.toLowerCase().split(/\\s+/).filter(Boolean),shown=0;
             rows.forEach(function(r){var s=r.getAttribute('data-search'),ok=words.every(function(w){return s.indexOf(w)>=0;});
-            r.hidden=!ok;if(ok)shown++;});none.hidden=shown>0;count.textContent=shown+' of '+rows.length+' shown';}
+            r.hidden=!ok;r.nextElementSibling.hidden=!ok;if(ok)shown++;});none.hidden=shown>0;count.textContent=shown+' of '+rows.length+' shown';}
             filter.addEventListener('input',apply);if(filter.value)apply();
             var heads=[].slice.call(document.querySelectorAll('#catalogue>thead th[data-sort]'));
             heads.forEach(function(th,i){th.tabIndex=0;function sort(){var dir=th.getAttribute('aria-sort')==='ascending'?-1:1,num=th.getAttribute('data-sort')==='num';
             heads.forEach(function(h){h.removeAttribute('aria-sort');});th.setAttribute('aria-sort',dir>0?'ascending':'descending');
             var body=document.querySelector('#catalogue>tbody');rows.sort(function(a,b){var x=a.children[i].getAttribute('data-v'),y=b.children[i].getAttribute('data-v');
-            return dir*(num?(+x)-(+y):x.localeCompare(y));}).forEach(function(r){body.appendChild(r);});}
+            return dir*(num?(+x)-(+y):x.localeCompare(y));}).forEach(function(r){var more=r.nextElementSibling;body.appendChild(r);body.appendChild(more);});}
             th.addEventListener('click',sort);th.addEventListener('keydown',function(e){if(e.key==='Enter')sort();});});
             [].slice.call(document.querySelectorAll('button[data-copy]')).forEach(function(b){b.hidden=false;b.addEventListener('click',function(){
             var text=document.getElementById(b.getAttribute('data-copy')).textContent;function done(){b.textContent='Copied';setTimeout(function(){b.textContent='Copy';},1500);}
-            if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(text).then(done);}else{var t=document.createElement('textarea');t.value=text;
-            document.body.appendChild(t);t.select();try{document.execCommand('copy');done();}finally{t.remove();}}});});
+            function old(){var t=document.createElement('textarea');t.value=text;document.body.appendChild(t);t.select();
+            try{if(document.execCommand('copy'))done();}finally{t.remove();}}
+            if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(text).then(done,old);}else{old();}});});
             })();
             """;
 
@@ -148,7 +151,7 @@ public final class CataloguePage {
                 .append("<table id=\"catalogue\"><thead><tr><th data-sort=\"text\">OS</th><th data-sort=\"text\">")
                 .append("Release</th><th data-sort=\"text\">Variant</th><th data-sort=\"text\">Arch</th>")
                 .append("<th data-sort=\"text\">Type</th><th data-sort=\"num\">Latest</th><th data-sort=\"num\">Size")
-                .append("</th><th>Aliases</th><th>Versions</th></tr></thead><tbody>\n");
+                .append("</th><th>Aliases</th><th data-sort=\"num\">Versions</th></tr></thead><tbody>\n");
         String remote = url.remoteName();
         int row = 0;
         for (Map.Entry<String, Product> entry : catalog.products().entrySet()) {
@@ -171,7 +174,7 @@ public final class CataloguePage {
                 .append(' ').append(aliases);
         versions.forEach(v -> v.getValue().fingerprints().forEach(f -> search.append(' ').append(f)));
 
-        html.append("<tr data-product=\"").append(Html.escape(id)).append("\" data-search=\"")
+        html.append("<tr class=\"product\" data-product=\"").append(Html.escape(id)).append("\" data-search=\"")
                 .append(Html.escape(search.toString().toLowerCase(Locale.ROOT))).append("\">");
         cell(html, "OS", product.os(), product.os());
         String release = product.releaseTitle() == null || product.releaseTitle().equals(product.release())
@@ -189,8 +192,12 @@ public final class CataloguePage {
         for (int i = 0; i < aliasList.length; i++) {
             html.append(i == 0 ? "" : "<br>").append("<code>").append(Html.escape(aliasList[i])).append("</code>");
         }
-        html.append("</td><td data-label=\"Versions\"><details><summary>").append(versions.size())
-                .append(versions.size() == 1 ? " version" : " versions").append("</summary>");
+        html.append("</td><td class=\"num\" data-label=\"Versions\" data-v=\"").append(versions.size()).append("\">")
+                .append(versions.size()).append("</td></tr>\n");
+        // The versions, fingerprints and commands take the table's whole width in a row of their own.
+        html.append("<tr class=\"more\" data-versions-of=\"").append(Html.escape(id))
+                .append("\"><td colspan=\"9\"><details><summary>Versions, fingerprints and commands")
+                .append("</summary>");
         if (product.description() != null && !product.description().isEmpty()) {
             html.append("<p class=\"desc\">").append(Html.escape(product.description())).append("</p>");
         }
