@@ -137,7 +137,9 @@ class PageIT {
         String before = get("/metrics").body();
         assertTrue(before.contains("# TYPE simplestreams_uploaded_bytes_total counter"), before);
         for (String name : new String[] {"simplestreams_indexing_runs_total", "simplestreams_indexing_seconds_total",
-                "simplestreams_problems", "simplestreams_files", "jvm_memory_used_bytes", "jvm_threads_current"}) {
+                "simplestreams_problems", "simplestreams_files", "simplestreams_catalogue_writes_total",
+                "simplestreams_indexing_last_success_timestamp_seconds", "jvm_memory_used_bytes", "jvm_threads_current",
+                "jvm_gc_collection_seconds_count", "process_cpu_seconds_total", "process_open_fds"}) {
             assertTrue(before.contains("\n" + name), () -> "metrics lack " + name);
         }
         assertTrue(value(before, "simplestreams_products") >= 7);
