@@ -40,6 +40,10 @@ public record PublicUrl(String scheme, String host) {
         if (host == null || !HOST.matcher(host).matches()) {
             host = serverName + ":" + serverPort;
         }
+        if (!HOST.matcher(host).matches()) {
+            // an HTTP/1.0 request without Host to a bare IPv6 address: any name beats a failing page
+            host = "localhost:" + serverPort;
+        }
         return new PublicUrl(effectiveScheme, withoutDefaultPort(effectiveScheme, host));
     }
 

@@ -2,6 +2,7 @@ package dev.simplestreams.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,6 +25,12 @@ class PublicUrlTest {
         PublicUrl url = PublicUrl.of(proto, forwardedHost, scheme, host, "127.0.0.1", 8080);
         assertEquals(base, url.base());
         assertEquals(remote, url.remoteName());
+    }
+
+    @Test
+    void withoutAnyUsableHostTheServerNameOrLocalhost() {
+        assertEquals("http://[::1]:8080", PublicUrl.of(null, null, "http", null, "[::1]", 8080).base());
+        assertEquals("http://localhost:8080", PublicUrl.of(null, null, "http", null, "0:0:0:0:0:0:0:1", 8080).base());
     }
 
     @ParameterizedTest
