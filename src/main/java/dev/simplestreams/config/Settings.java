@@ -21,10 +21,11 @@ import java.util.function.UnaryOperator;
  * @param keepVersions     KEEP_VERSIONS: newest versions kept per product; 0 (default) keeps all
  * @param retentionGrace   RETENTION_GRACE_MINUTES: how long a version left out by KEEP_VERSIONS stays
  *                         downloadable before its files are deleted; longer than the clients' one-hour cache
+ * @param metrics          METRICS: {@code off} (or {@code false}, {@code 0}) answers /metrics with 404; on by default
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
-        String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace) {
+        String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace, boolean metrics) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
@@ -54,7 +55,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 secret(lookup, "UPLOAD_PASSWORD"),
                 number(lookup, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
                 (int) Math.min(Integer.MAX_VALUE, number(lookup, "KEEP_VERSIONS", 0)),
-                Duration.ofMinutes(number(lookup, "RETENTION_GRACE_MINUTES", 120)));
+                Duration.ofMinutes(number(lookup, "RETENTION_GRACE_MINUTES", 120)),
+                onUnlessOff(lookup, "METRICS"));
     }
 
     public boolean hasUploader() {
@@ -68,7 +70,7 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 + ", allowDeletes=" + allowDeletes + ", quietPeriod=" + quietPeriod + ", rescanInterval="
                 + rescanInterval + ", writeAuth=" + writeAuth + ", uploadUser=" + uploadUser + ", uploadPassword="
                 + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + ", keepVersions="
-                + keepVersions + ", retentionGrace=" + retentionGrace + "]";
+                + keepVersions + ", retentionGrace=" + retentionGrace + ", metrics=" + metrics + "]";
     }
 
     /** Taken as given: spaces at either end may be part of a password. */
@@ -81,6 +83,16 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
     private static boolean flag(UnaryOperator<String> lookup, String name) {
         String value = lookup.apply(name);
         return value != null && !value.isEmpty();
+    }
+
+    /** A switch that is on by default: {@code off}, {@code false}, {@code no} or {@code 0} turn it off. */
+    private static boolean onUnlessOff(UnaryOperator<String> lookup, String name) {
+        String value = text(lookup, name, "on").toLowerCase(java.util.Locale.ROOT);
+        return switch (value) {
+            case "off", "false", "no", "0" -> false;
+            case "on", "true", "yes", "1" -> true;
+            default -> throw new IllegalArgumentException(name + "='" + value + "' is neither on nor off");
+        };
     }
 
     private static String text(UnaryOperator<String> lookup, String name, String fallback) {

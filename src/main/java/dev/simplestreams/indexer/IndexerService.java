@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,7 +42,8 @@ public final class IndexerService implements AutoCloseable {
 
     /** What the health endpoints and the status document report. */
     public record Status(boolean indexing, Instant lastIndexed, long lastDurationMillis,
-            String lastError, int consecutiveFailures, long filesRead, long bytesRead, long catalogueWrites) {
+            String lastError, int consecutiveFailures, long filesRead, long bytesRead, long catalogueWrites,
+            long runs, long failedRuns, long totalRunMillis) {
     }
 
     private final Indexer indexer;
@@ -51,6 +53,10 @@ public final class IndexerService implements AutoCloseable {
     private final Object lock = new Object();
     private final Set<VersionKey> pending = new LinkedHashSet<>();
     private final AtomicInteger failures = new AtomicInteger();
+    /** Indexing passes finished (with or without success), failed ones, and the time all of them took. */
+    private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong failedRuns = new AtomicLong();
+    private final AtomicLong totalRunMillis = new AtomicLong();
     private boolean rescanRequested = true;
     private long lastEventNanos;
     private volatile boolean stopping;
@@ -119,7 +125,8 @@ public final class IndexerService implements AutoCloseable {
     public Status status() {
         boolean alive = indexThread != null && indexThread.isAlive();
         return new Status(alive, lastIndexed, lastDurationMillis, lastError, failures.get(),
-                indexer.filesRead(), indexer.bytesRead(), indexer.catalogueWrites());
+                indexer.filesRead(), indexer.bytesRead(), indexer.catalogueWrites(), runs.get(), failedRuns.get(),
+                totalRunMillis.get());
     }
 
     private void watchLoop() {
@@ -177,6 +184,8 @@ public final class IndexerService implements AutoCloseable {
                 }
                 lastIndexed = Instant.now();
                 lastDurationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                totalRunMillis.addAndGet(lastDurationMillis);
+                runs.incrementAndGet();
                 lastError = null;
                 failures.set(0);
             } catch (Throwable e) {
@@ -184,6 +193,9 @@ public final class IndexerService implements AutoCloseable {
                     return;
                 }
                 int failed = failures.incrementAndGet();
+                totalRunMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                failedRuns.incrementAndGet();
+                runs.incrementAndGet();
                 lastError = e.toString();
                 LOG.log(Level.SEVERE, "indexing failed (attempt " + failed + "); retrying with a full rescan", e);
                 requestRescan();

@@ -3,6 +3,7 @@ package dev.simplestreams.web;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -30,6 +31,7 @@ public final class ServerLifecycle implements ServletContextListener {
     private static final String STORE = FileSystemStore.class.getName();
     private static final String INDEXER = IndexerService.class.getName();
     private static final String CACHE = HashCache.class.getName();
+    private static final String METRICS = ServerMetrics.class.getName();
     /** Tomcat's context attribute holding the web application's resources. */
     private static final String TOMCAT_RESOURCES = "org.apache.catalina.resources";
 
@@ -62,6 +64,7 @@ public final class ServerLifecycle implements ServletContextListener {
             context.setAttribute(STORE, store);
             context.setAttribute(CACHE, cache);
             context.setAttribute(INDEXER, indexer);
+            context.setAttribute(METRICS, new ServerMetrics(indexer));
             LOG.info("serving " + root.path() + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
         } catch (IOException e) {
@@ -88,6 +91,11 @@ public final class ServerLifecycle implements ServletContextListener {
 
     static HashCache hashCache(ServletContext context) {
         return (HashCache) context.getAttribute(CACHE);
+    }
+
+    /** Counting goes on with METRICS=off too (it costs nothing); only /metrics is switched off. */
+    static ServerMetrics metrics(ServletContext context) {
+        return (ServerMetrics) context.getAttribute(METRICS);
     }
 
     static Settings settings(ServletContext context) {

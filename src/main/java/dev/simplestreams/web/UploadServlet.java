@@ -2,6 +2,7 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.upload.InvalidUploadException;
 import dev.simplestreams.upload.TooLargeException;
 import dev.simplestreams.upload.UploadBatch;
@@ -34,6 +35,7 @@ public final class UploadServlet extends HttpServlet {
     private static final String IMAGES = Layout.IMAGES + "/";
 
     private UploadService uploads;
+    private ServerMetrics metrics;
 
     @FunctionalInterface
     private interface Body {
@@ -47,6 +49,7 @@ public final class UploadServlet extends HttpServlet {
         uploads = new UploadService(ServerLifecycle.store(context), ServerLifecycle.hashCache(context),
                 ServerLifecycle.indexer(context), new UploadPolicy(settings.allowOverwrites(),
                 settings.maxUploadBytes()));
+        metrics = ServerLifecycle.metrics(context);
     }
 
     @Override
@@ -95,8 +98,20 @@ public final class UploadServlet extends HttpServlet {
     }
 
     private void handle(HttpServletRequest request, HttpServletResponse response, Body body) throws IOException {
-        long max = uploads.policy().maxUploadBytes();
         UploadBatch batch = uploads.begin();
+        boolean answered = false;
+        try {
+            store(request, response, body, batch);
+            answered = true;
+        } finally {
+            // A request whose client went away mid-body has no status of its own.
+            metrics.uploadAnswered(answered ? String.valueOf(response.getStatus()) : "aborted", batch.report());
+        }
+    }
+
+    private void store(HttpServletRequest request, HttpServletResponse response, Body body, UploadBatch batch)
+            throws IOException {
+        long max = uploads.policy().maxUploadBytes();
         try {
             // Decided from the headers alone: with Expect: 100-continue the client has sent no byte of the body.
             if (request.getContentLengthLong() > max) {

@@ -1,0 +1,156 @@
+package dev.simplestreams.metrics;
+
+import dev.simplestreams.catalog.Item;
+import dev.simplestreams.catalog.Product;
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.catalog.Version;
+import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.upload.StoredResult;
+import dev.simplestreams.upload.UploadReport;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The server's figures in a registry of its own (not the JVM-wide default one, so two applications or a
+ * redeploy never collide): uploads and downloads counted where they are answered, the indexer's figures
+ * and the catalogue's size read when scraped, and the client library's JVM metrics. Knows nothing of HTTP.
+ */
+public final class ServerMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Counter uploadRequests;
+    private final Counter uploadedFiles;
+    private final Counter uploadedBytes;
+    private final Counter downloads;
+    private final Counter downloadBytes;
+    private volatile CatalogueSize size = new CatalogueSize(null, 0);
+
+    public ServerMetrics(IndexerService indexer) {
+        uploadRequests = Counter.builder().name("simplestreams_upload_requests")
+                .help("Upload requests, by HTTP status (aborted: the client went away)").labelNames("status").register(registry);
+        uploadedFiles = Counter.builder().name("simplestreams_uploaded_files")
+                .help("Files received by uploads, by what was done with them").labelNames("result").register(registry);
+        uploadedBytes = Counter.builder().name("simplestreams_uploaded_bytes")
+                .help("Bytes of the files received by uploads").register(registry);
+        downloads = Counter.builder().name("simplestreams_downloads")
+                .help("GET requests for files under images/ answered with content, by HTTP status")
+                .labelNames("status").register(registry);
+        downloadBytes = Counter.builder().name("simplestreams_download_bytes")
+                .help("Bytes of image files sent (the length of each 200 or 206 response body)").register(registry);
+
+        counter("simplestreams_indexing_runs", "Indexing passes finished, successful or not", indexer,
+                s -> s.runs());
+        counter("simplestreams_indexing_failures", "Indexing passes that failed (and were retried)", indexer,
+                s -> s.failedRuns());
+        counter("simplestreams_indexing_seconds", "Time spent in indexing passes; divide by runs for the mean",
+                indexer, s -> s.totalRunMillis() / 1000.0);
+        counter("simplestreams_hashed_files", "Files read and hashed by the indexer", indexer, s -> s.filesRead());
+        counter("simplestreams_hashed_bytes", "Bytes read and hashed by the indexer", indexer, s -> s.bytesRead());
+        counter("simplestreams_catalogue_writes", "Times index.json and images.json were replaced", indexer,
+                s -> s.catalogueWrites());
+        gauge("simplestreams_indexing_last_duration_seconds", "Duration of the last successful indexing pass",
+                () -> indexer.status().lastDurationMillis() / 1000.0);
+        gauge("simplestreams_indexing_last_success_timestamp_seconds", "When the last indexing pass succeeded "
+                + "(Unix time; 0 before the first)", () -> {
+                    var last = indexer.status().lastIndexed();
+                    return last == null ? 0 : last.toEpochMilli() / 1000.0;
+                });
+        gauge("simplestreams_products", "Products in the published catalogue", () -> catalogue(indexer).products);
+        gauge("simplestreams_versions", "Versions in the published catalogue", () -> catalogue(indexer).versions);
+        gauge("simplestreams_files", "Distinct files in the published catalogue", () -> catalogue(indexer).files);
+        gauge("simplestreams_problems", "Paths left out of the catalogue because of a problem (see /status)",
+                () -> catalogue(indexer).problems);
+        JvmMetrics.builder().register(registry);
+    }
+
+    /**
+     * Records one upload request, by its HTTP status or {@code aborted}, and the files it stored (also those
+     * of a request that failed after some files).
+     */
+    public void uploadAnswered(String status, UploadReport report) {
+        uploadRequests.labelValues(status).inc();
+        for (StoredResult file : report.files()) {
+            uploadedFiles.labelValues(file.result().name().toLowerCase(Locale.ROOT)).inc();
+            uploadedBytes.inc(file.size());
+        }
+    }
+
+    /** Records one download answered with {@code status} and a body of {@code bytes}. */
+    public void downloadAnswered(int status, long bytes) {
+        downloads.labelValues(String.valueOf(status)).inc();
+        if (bytes > 0) {
+            downloadBytes.inc(bytes);
+        }
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+
+    public void writeTo(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    private void counter(String name, String help, IndexerService indexer,
+            ToDoubleFunction<IndexerService.Status> value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.applyAsDouble(indexer.status()))).register(registry);
+    }
+
+    private void gauge(String name, String help, java.util.function.DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /** Counted once per published catalogue, not on every scrape. */
+    private CatalogueSize catalogue(IndexerService indexer) {
+        PublishedCatalog current = indexer.current();
+        CatalogueSize known = size;
+        if (known.catalog != current) {
+            known = new CatalogueSize(current, current == null ? 0 : countFiles(current));
+            size = known;
+        }
+        return known;
+    }
+
+    private static int countFiles(PublishedCatalog catalog) {
+        int files = 0;
+        for (Product product : catalog.products().values()) {
+            for (Version version : product.versions().values()) {
+                Set<String> paths = new HashSet<>();
+                for (Item item : version.items().values()) {
+                    paths.add(item.path());
+                }
+                files += paths.size();
+            }
+        }
+        return files;
+    }
+
+    private static final class CatalogueSize {
+        final PublishedCatalog catalog;
+        final int products;
+        final int versions;
+        final int files;
+        final int problems;
+
+        CatalogueSize(PublishedCatalog catalog, int files) {
+            this.catalog = catalog;
+            this.products = catalog == null ? 0 : catalog.products().size();
+            this.versions = catalog == null ? 0 : catalog.versionCount();
+            this.files = files;
+            this.problems = catalog == null ? 0 : catalog.problems().size();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.simplestreams.page;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simplestreams.catalog.Item;
+import dev.simplestreams.catalog.Problem;
+import dev.simplestreams.catalog.Product;
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.catalog.Version;
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The page from a model alone: size of a big catalogue, and the facts derived from items. */
+class CataloguePageTest {
+
+    private static final PublicUrl URL = new PublicUrl("https", "images.example.com");
+
+    @Test
+    void rendersThousandsOfVersionsQuickly() {
+        SortedMap<String, Product> products = new TreeMap<>();
+        for (int p = 0; p < 400; p++) {
+            SortedMap<String, Version> versions = new TreeMap<>();
+            for (int v = 0; v < 10; v++) {
+                String name = String.format("202611%02d_12:00", v + 1);
+                String dir = "images/os" + p + "/r/amd64/default/" + name + "/";
+                SortedMap<String, Item> items = new TreeMap<>();
+                items.put("lxd.tar.xz", Item.file("lxd.tar.xz", dir + "lxd.tar.xz", 800, "a".repeat(64)));
+                items.put("incus.tar.xz", Item.file("incus.tar.xz", dir + "lxd.tar.xz", 800, "a".repeat(64)));
+                items.put("rootfs.squashfs", Item.file("squashfs", dir + "rootfs.squashfs", 300_000_000L,
+                        "b".repeat(64)));
+                items.put("disk.qcow2", Item.file("disk-kvm.img", dir + "disk.qcow2", 700_000_000L, "c".repeat(64)));
+                versions.put(name, new Version(items, List.of("d".repeat(64), "e".repeat(64))));
+            }
+            products.put("os" + p + ":r:amd64:default", new Product("os" + p + "/r", "amd64", "os" + p, "r", null,
+                    "default", null, versions));
+        }
+        PublishedCatalog catalog = new PublishedCatalog(products, List.of(new Problem("images/x", "why")),
+                new byte[0], new byte[0], Instant.EPOCH);
+
+        // The best of a few renderings, on a machine that may be busy with other builds: well under a
+        // second on one core; a quadratic slip or a regex per value would take many times that.
+        String html = null;
+        long millis = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            long started = System.nanoTime();
+            html = CataloguePage.render(catalog, URL);
+            millis = Math.min(millis, (System.nanoTime() - started) / 1_000_000);
+        }
+        System.out.println("catalogue page, 400 products and 4,000 versions: " + millis + " ms, "
+                + html.length() / 1024 + " KiB");
+        assertTrue(millis < 1000, "4,000 versions took " + millis + " ms");
+        assertEquals(400, html.split("<tr class=\"product\"", -1).length - 1);
+        // each version once: metadata listed under two names counts once; both kinds of root make "container, VM"
+        assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00</td><td>container, VM</td><td class=\"num\">954 MiB"),
+                "one version row");
+        assertTrue(html.contains("lxc launch images:os0/r\n") || html.contains("lxc launch images:os0/r</code>"));
+        assertTrue(html.contains("<code>images/x</code>: why"));
+    }
+
+    @Test
+    void aVmOnlyProductLaunchesWithVm() {
+        SortedMap<String, Item> items = new TreeMap<>();
+        items.put("lxd.tar.xz", Item.file("lxd.tar.xz", "images/a/b/amd64/default/20261101_00:00/lxd.tar.xz", 1, "f"));
+        items.put("disk.qcow2", Item.file("disk-kvm.img", "images/a/b/amd64/default/20261101_00:00/disk.qcow2", 1, "g"));
+        SortedMap<String, Version> versions = new TreeMap<>();
+        versions.put("20261101_00:00", new Version(items, List.of("h".repeat(64))));
+        SortedMap<String, Product> products = new TreeMap<>();
+        products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", "B 1", "default", null, versions));
+        String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+                Instant.EPOCH), URL);
+        assertTrue(html.contains("lxc launch images:a/b --vm</code>"));
+        assertTrue(html.contains(">b (B 1)</td>"));
+        assertTrue(!html.contains("id=\"problems\""));
+    }
+
+    @Test
+    void beforeTheFirstCatalogue() {
+        assertTrue(CataloguePage.render(null, URL).contains("being built"));
+    }
+}
