@@ -41,6 +41,7 @@ public final class CataloguePage {
             button{font:inherit;font-size:.85rem;padding:.35rem .7rem;border:1px solid var(--line);border-radius:6px;background:transparent;color:inherit;cursor:pointer}
             #problems{border:1px solid var(--warn);border-radius:8px;padding:.2rem 1rem;margin:1rem 0}
             #problems h2{color:var(--warn)}#problems li{margin:.25rem 0;word-break:break-word}
+            .warn{color:var(--warn)}
             #filter{width:100%;box-sizing:border-box;font:inherit;padding:.5rem .7rem;border:1px solid var(--line);border-radius:6px;margin:.3rem 0 .7rem}
             table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
             th[data-sort]{cursor:pointer;user-select:none;white-space:nowrap}th[aria-sort=ascending]::after{content:" \\25B4"}th[aria-sort=descending]::after{content:" \\25BE"}
@@ -126,6 +127,12 @@ public final class CataloguePage {
         String alias = catalog.products().values().stream().map(CataloguePage::firstAlias)
                 .filter(a -> !a.isEmpty()).findFirst().orElse("ubuntu/noble/default");
         html.append("<section id=\"use\"><h2>Use this server</h2>");
+        if (url.scheme().equals("http")) {
+            // Viewed without the TLS proxy (e.g. the local run's HTTP port): the commands are right only once the
+            // address is the proxy's, and lxc/incus refuse plain HTTP remotes.
+            html.append("<p class=\"warn\">lxc and incus only accept HTTPS remotes: replace the address below "
+                    + "with the one of your TLS proxy.</p>");
+        }
         command(html, "cmd-lxc-remote", "lxc remote add " + remote + " " + url.base() + " --protocol=simplestreams");
         command(html, "cmd-incus-remote", "incus remote add " + remote + " " + url.base()
                 + " --protocol=simplestreams");

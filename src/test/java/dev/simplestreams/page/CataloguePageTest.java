@@ -14,13 +14,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The page from a model alone: size of a big catalogue, and the facts derived from items. */
+/** The page from a model alone: a big catalogue, and the facts derived from items. */
 class CataloguePageTest {
 
     private static final PublicUrl URL = new PublicUrl("https", "images.example.com");
 
     @Test
-    void rendersThousandsOfVersionsQuickly() {
+    void rendersEveryProductAndVersionOfABigCatalogue() {
         SortedMap<String, Product> products = new TreeMap<>();
         for (int p = 0; p < 400; p++) {
             SortedMap<String, Version> versions = new TreeMap<>();
@@ -41,18 +41,8 @@ class CataloguePageTest {
         PublishedCatalog catalog = new PublishedCatalog(products, List.of(new Problem("images/x", "why")),
                 new byte[0], new byte[0], Instant.EPOCH);
 
-        // The best of a few renderings, on a machine that may be busy with other builds: well under a
-        // second on one core; a quadratic slip or a regex per value would take many times that.
-        String html = null;
-        long millis = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            long started = System.nanoTime();
-            html = CataloguePage.render(catalog, URL);
-            millis = Math.min(millis, (System.nanoTime() - started) / 1_000_000);
-        }
-        System.out.println("catalogue page, 400 products and 4,000 versions: " + millis + " ms, "
-                + html.length() / 1024 + " KiB");
-        assertTrue(millis < 1000, "4,000 versions took " + millis + " ms");
+        // Speed is the benchmark harness's business; this pins what a big catalogue renders to.
+        String html = CataloguePage.render(catalog, URL);
         assertEquals(400, html.split("<tr class=\"product\"", -1).length - 1);
         // each version once: metadata listed under two names counts once; both kinds of root make "container, VM"
         assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00</td><td>container, VM</td><td class=\"num\">954 MiB"),
@@ -80,5 +70,14 @@ class CataloguePageTest {
     @Test
     void beforeTheFirstCatalogue() {
         assertTrue(CataloguePage.render(null, URL).contains("being built"));
+    }
+
+    @Test
+    void warnsThatClientsNeedHttpsWhenViewedOverPlainHttp() {
+        PublishedCatalog empty = new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
+                Instant.EPOCH);
+        String warning = "lxc and incus only accept HTTPS remotes";
+        assertTrue(CataloguePage.render(empty, new PublicUrl("http", "127.0.0.1:8080")).contains(warning));
+        assertTrue(!CataloguePage.render(empty, URL).contains(warning));
     }
 }
