@@ -3,6 +3,8 @@
 #   bash bench/run.sh           full sizes of the issue (1 GiB transfers, 10,000 versions / 3 GiB, 1,000 / 5 GiB, 10 GiB upload)
 #   bash bench/run.sh --quick   256 MiB transfers, 1,000 versions, 1 GiB memory upload: a few minutes
 # Sizes can be overridden: XFER_MIB, BIG_VERSIONS, BIG_KIB, WIDE_VERSIONS, WIDE_KIB, MEM_MIB, RUNS, VIS_COUNT.
+# ROWS=transfers measures only the upload and download rows.
+# ROWS=transfers measures only the upload and download rows (for iterating on a fix).
 # Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
 # 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
 # stops only the processes it started (by PID).
@@ -160,6 +162,12 @@ for r in $(seq "$RUNS"); do
   log "run $r: download nginx ${dl_n[-1]} MB/s, Tomcat ${dl_t[-1]} MB/s"
 done
 row "download $XFER_MIB MiB image file" "nginx sendfile, same file" "${dl_t[*]}" "${dl_n[*]}" "MB/s" ">= 0.9x"
+
+if [ "${ROWS:-all}" = transfers ]; then # ROWS=transfers: only the rows above, for iterating on a fix
+  stop_tomcat
+  python3 bench/report.py "$rows" "ROWS=transfers $CMD" "$mode" "$(nproc) cores" "$(cat /proc/loadavg)" "$work/r.md" "$work/r.json"
+  cat "$work/r.md"; exit 0
+fi
 
 # 32 downloads while 4 uploads, bounded by count and --max-time
 log "32 concurrent downloads while 4 uploads"
