@@ -66,4 +66,8 @@ for r in results:
         base += f": {fmt(r['baseline_median'], u)} [{fmt(r['baseline_min'], u)}-{fmt(r['baseline_max'], u)}]"
     ratio = f"{r['ratio']:.3g}x" if "ratio" in r else "-"
     out.append(f"| {r['what']} | {fig} | {base} | {ratio} | {r['target']} | {r['load_avg_1m']} |")
+import os
+notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+if os.path.exists(notes):
+    out += ["", open(notes).read().rstrip("\n")]
 open(md_out, "w").write("\n".join(out) + "\n")
