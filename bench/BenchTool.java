@@ -1,0 +1,225 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Helpers for bench/run.sh that a shell does badly: generating many distinct files fast, the raw SHA-256
+ * limit with N threads, and millisecond latencies from an upload response (or a completed copy) to the
+ * version being visible. Run as a single-file program: java bench/BenchTool.java <command> ...
+ * Every output line a caller parses is "key value".
+ */
+public class BenchTool {
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "gen" -> gen(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]), Path.of(args[4]),
+                    Integer.parseInt(args[5]));
+            case "file" -> file(Path.of(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
+            case "rawhash" -> rawhash(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "visible" -> visible(args[1], Path.of(args[2]), Integer.parseInt(args[3]), args[4], Path.of(args[5]),
+                    args[6]);
+            case "copyvisible" -> copyVisible(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]),
+                    args[5]);
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** Random bytes, from a seed: distinct seeds give distinct files. */
+    static void file(Path out, long size, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long left = size;
+            while (left > 0) {
+                buffer.clear();
+                int n = (int) Math.min(buffer.capacity(), left);
+                for (int i = 0; i < n; i += 8) {
+                    long v = random.nextLong();
+                    for (int j = 0; j < 8 && i + j < n; j++) {
+                        buffer.put((byte) (v >>> (8 * j)));
+                    }
+                }
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+                left -= n;
+            }
+        }
+    }
+
+    static String versionName(int i) {
+        // 2026-01-01 plus i minutes, as YYYYMMDD_HH:MM
+        java.time.LocalDateTime t = java.time.LocalDateTime.of(2026, 1, 1, 0, 0).plusMinutes(i);
+        return String.format("%04d%02d%02d_%02d:%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
+                t.getMinute());
+    }
+
+    /** versions versions spread over products of 100 versions each, each a copy of meta plus a distinct root file. */
+    static void gen(Path root, int versions, long rootBytes, Path meta, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < versions; i++) {
+            int v = i;
+            futures.add(pool.submit(() -> {
+                Path dir = root.resolve("images/bench/p" + (v / 100) + "/amd64/default/" + versionName(v % 100));
+                Files.createDirectories(dir);
+                Files.copy(meta, dir.resolve("lxd.tar.xz"));
+                file(dir.resolve("rootfs.squashfs"), rootBytes, v);
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    /** The physical limit: every regular file read once and hashed once, on {@code threads} threads. */
+    static void rawhash(Path dir, int threads) throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).toList();
+        }
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Long>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                byte[] buffer = new byte[1 << 20];
+                long bytes = 0;
+                int i;
+                while ((i = next.getAndIncrement()) < files.size()) {
+                    sha.reset();
+                    try (InputStream in = Files.newInputStream(files.get(i))) {
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            sha.update(buffer, 0, n);
+                            bytes += n;
+                        }
+                    }
+                    sha.digest();
+                }
+                return bytes;
+            }));
+        }
+        long bytes = 0;
+        for (Future<Long> f : futures) {
+            bytes += f.get();
+        }
+        pool.shutdown();
+        System.out.println("files " + files.size());
+        System.out.println("bytes " + bytes);
+        System.out.printf("seconds %.3f%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** Polls the served images.json (and the file on disk) until it names {@code needle}; ms since {@code t0}. */
+    static long[] awaitVisible(String base, Path dataRoot, String needle, long t0, long timeoutMs) throws Exception {
+        long served = -1;
+        long onDisk = -1;
+        Path file = dataRoot.resolve("streams/v1/images.json");
+        HttpRequest get = HttpRequest.newBuilder(URI.create(base + "/streams/v1/images.json")).build();
+        while ((served < 0 || onDisk < 0) && System.nanoTime() - t0 < timeoutMs * 1_000_000L) {
+            if (onDisk < 0 && Files.exists(file) && Files.readString(file).contains(needle)) {
+                onDisk = (System.nanoTime() - t0) / 1000;
+            }
+            if (served < 0 && HTTP.send(get, HttpResponse.BodyHandlers.ofString()).body().contains(needle)) {
+                served = (System.nanoTime() - t0) / 1000;
+            }
+            if (served < 0 || onDisk < 0) {
+                Thread.sleep(5);
+            }
+        }
+        return new long[] {served, onDisk};
+    }
+
+    static void print(String name, List<Long> micros) {
+        StringBuilder sb = new StringBuilder(name);
+        for (long m : micros) {
+            sb.append(' ').append(m);
+        }
+        System.out.println(sb);
+    }
+
+    /** count uploads (metadata, then a small root file, by PUT); latency from the root's response to visibility. */
+    static void visible(String base, Path dataRoot, int count, String auth, Path meta, String product) throws Exception {
+        List<Long> served = new ArrayList<>();
+        List<Long> disk = new ArrayList<>();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
+        Path root = Files.createTempFile("bench-root", ".bin");
+        for (int i = 0; i < count; i++) {
+            file(root, 64 * 1024, 1_000_000 + System.nanoTime());
+            String version = versionName(i);
+            String dir = base + "/images/bench/" + product + "/amd64/default/" + version;
+            for (String[] part : new String[][] {{"lxd.tar.xz", meta.toString()}, {"rootfs.squashfs", root.toString()}}) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(dir + "/" + part[0]))
+                        .header("Authorization", basic)
+                        .PUT(HttpRequest.BodyPublishers.ofFile(Path.of(part[1]))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() / 100 != 2) {
+                    throw new IllegalStateException("upload " + part[0] + ": " + r.statusCode() + " " + r.body());
+                }
+            }
+            long t0 = System.nanoTime();
+            long[] t = awaitVisible(base, dataRoot, "images/bench/" + product + "/amd64/default/" + version
+                    + "/rootfs.squashfs", t0, 30_000);
+            served.add(t[0]);
+            disk.add(t[1]);
+        }
+        Files.deleteIfExists(root);
+        print("served_us", served);
+        print("disk_us", disk);
+    }
+
+    /** count versions copied in with cp -r (as another tool would); latency from cp's exit to visibility. */
+    static void copyVisible(String base, Path dataRoot, int count, Path meta, String product) throws Exception {
+        List<Long> served = new ArrayList<>();
+        List<Long> disk = new ArrayList<>();
+        Path stage = Files.createTempDirectory(dataRoot.getParent(), "stage");
+        for (int i = 0; i < count; i++) {
+            String version = versionName(i);
+            Path src = stage.resolve(version);
+            Files.createDirectories(src);
+            Files.copy(meta, src.resolve("lxd.tar.xz"));
+            file(src.resolve("rootfs.squashfs"), 64 * 1024, 2_000_000 + System.nanoTime());
+            Path target = dataRoot.resolve("images/bench/" + product + "/amd64/default");
+            Files.createDirectories(target);
+            Process p = new ProcessBuilder("cp", "-r", src.toString(), target.resolve(version).toString())
+                    .inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("cp failed");
+            }
+            long t0 = System.nanoTime();
+            long[] t = awaitVisible(base, dataRoot, "images/bench/" + product + "/amd64/default/" + version
+                    + "/rootfs.squashfs", t0, 60_000);
+            served.add(t[0]);
+            disk.add(t[1]);
+        }
+        print("served_us", served);
+        print("disk_us", disk);
+    }
+}

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Benchmarks against the physical limits, side by side in one run (issue 8). Not part of scripts/test.sh.
+#   bash bench/run.sh           full sizes of the issue (1 GiB transfers, 10,000 versions / 3 GiB, 1,000 / 5 GiB, 10 GiB upload)
+#   bash bench/run.sh --quick   256 MiB transfers, 1,000 versions, 1 GiB memory upload: a few minutes
+# Sizes can be overridden: XFER_MIB, BIG_VERSIONS, BIG_KIB, WIDE_VERSIONS, WIDE_KIB, MEM_MIB, RUNS, VIS_COUNT.
+# ROWS=transfers measures only the upload and download rows.
+# ROWS=transfers measures only the upload and download rows (for iterating on a fix).
+# Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
+# 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
+# stops only the processes it started (by PID).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+project=$PWD
+mode=full
+[ "${1:-}" = "--quick" ] && mode=quick
+if [ $mode = quick ]; then
+  : "${XFER_MIB:=256}" "${BIG_VERSIONS:=1000}" "${BIG_KIB:=256}" "${WIDE_VERSIONS:=0}" "${WIDE_KIB:=0}"
+  : "${MEM_MIB:=1024}" "${RUNS:=3}" "${VIS_COUNT:=50}" "${BUILD_RUNS:=2}"
+else
+  : "${XFER_MIB:=1024}" "${BIG_VERSIONS:=10000}" "${BIG_KIB:=315}" "${WIDE_VERSIONS:=1000}" "${WIDE_KIB:=5243}"
+  : "${MEM_MIB:=10240}" "${RUNS:=5}" "${VIS_COUNT:=50}" "${BUILD_RUNS:=2}"
+fi
+CMD="bash bench/run.sh $*"
+TOMCAT_VERSION=11.0.24
+AUTH=bench:bench-secret
+
+work=$(mktemp -d /var/tmp/ssbench.XXXXXX)
+rows=$work/rows.tsv
+: > "$rows"
+pids=()
+tomcat_pid=""
+cleanup() {
+  for p in "${pids[@]}" $tomcat_pid; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $tomcat_pid; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+log() { printf '%s  [load %s] %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$*" >&2; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# row: name | baseline name | values | baseline values | unit | target (the 1-minute load is appended)
+# values are space-separated lists (one per run); ratio = median(value)/median(baseline) (or as the target says)
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$(load)" >> "$rows"; }
+
+log "building the WAR and unpacking Tomcat $TOMCAT_VERSION"
+mvn -q -B -ntp package -DskipTests
+dist=$project/target/bench-tomcat
+if [ ! -x "$dist/apache-tomcat-$TOMCAT_VERSION/bin/catalina.sh" ]; then
+  mvn -q -B -ntp org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+    -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$dist"
+fi
+home=$dist/apache-tomcat-$TOMCAT_VERSION
+tool() { java -Xmx512m "$project/bench/BenchTool.java" "$@"; }
+
+tport=$(free_port)
+T=http://127.0.0.1:$tport
+start_tomcat() { # data root; sets tomcat_pid; echoes nothing
+  local data=$1 base=$work/tomcat-base
+  rm -rf "$base"; mkdir -p "$base"/{conf,logs,temp,webapps,work}
+  cp "$home"/conf/{web.xml,logging.properties,catalina.properties,context.xml} "$base/conf/"
+  cp docker/server.xml "$base/conf/server.xml"
+  cp target/ROOT.war "$base/webapps/ROOT.war"
+  CATALINA_HOME=$home CATALINA_BASE=$base SIMPLESTREAMS_DIR=$data UPLOAD_USER=${AUTH%%:*} \
+    UPLOAD_PASSWORD=${AUTH#*:} CATALINA_OPTS="-Xmx256m -Dhttp.address=127.0.0.1 -Dhttp.port=$tport ${BENCH_JAVA_OPTS:-}" \
+    "$home/bin/catalina.sh" run > "$work/catalina.out" 2>&1 &
+  tomcat_pid=$!
+}
+await_ready() { # seconds to /readyz 200, timeout 1800 s
+  local t0=$1
+  for _ in $(seq 18000); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$T/readyz")" = 200 ]; then
+      python3 -c "import time; print(f'{time.time()-$t0:.3f}')"; return 0
+    fi
+    kill -0 "$tomcat_pid" 2>/dev/null || { tail -50 "$work/catalina.out" >&2; return 1; }
+    sleep 0.1
+  done
+  return 1
+}
+stop_tomcat() {
+  [ -n "$tomcat_pid" ] || return 0
+  kill "$tomcat_pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$tomcat_pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$tomcat_pid" 2>/dev/null || true
+  wait "$tomcat_pid" 2>/dev/null || true
+  tomcat_pid=""
+}
+status_field() { curl -s "$T/status" | python3 -c "import sys,json; d=json.load(sys.stdin); print(d$1)"; }
+now() { date +%s.%N; }
+
+# --- nginx, the baseline: DAV PUT to a file on the same disk, sendfile downloads of the same files -------
+data=$work/data
+mkdir -p "$data/images" "$work/nginx/tmp" "$work/nginx/logs"
+nport=$(free_port)
+N=http://127.0.0.1:$nport
+cat > "$work/nginx/nginx.conf" <<NGX
+daemon off;
+user root;
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  client_max_body_size 0;
+  client_body_temp_path $work/nginx/tmp;
+  client_body_buffer_size 1m;
+  server {
+    listen 127.0.0.1:$nport;
+    root $data;
+    location /nginx-up/ { dav_methods PUT DELETE; create_full_put_path on; }
+  }
+}
+NGX
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+pids+=($!)
+start_tomcat "$data"
+t0=$(date +%s.%N)
+await_ready "$t0" > /dev/null
+log "tomcat (pid $tomcat_pid) on $T, nginx (pid ${pids[0]}) on $N, data in $work"
+
+# --- transfers ---------------------------------------------------------------------------------------------
+meta=$work/lxd.tar.xz
+mkdir -p "$work/meta/templates"
+printf 'architecture: x86_64\ncreation_date: 1767225600\nproperties:\n  architecture: x86_64\n  description: bench\n  os: bench\n  release: bench\n  variant: default\ntemplates: {}\n' > "$work/meta/metadata.yaml"
+tar -C "$work/meta" -czf "$meta" metadata.yaml templates
+body=$work/body.bin
+tool file "$body" $((XFER_MIB * 1048576)) 42
+bytes=$((XFER_MIB * 1048576))
+curl_up() { curl -sS --max-time 600 -o /dev/null -w '%{http_code} %{time_total}\n' "$@"; }
+mbps() { python3 -c "print(f'{$bytes/$1/1e6:.1f}')"; }
+vid=0
+newdir() { vid=$((vid+1)); d="bench/up$vid/amd64/default/20260101_00:00"; } # sets d (no subshell: vid must count)
+put_t=(); put_n=(); mp_t=()
+log "uploads: $RUNS x ($XFER_MIB MiB PUT to nginx, PUT to Tomcat, multipart to Tomcat), alternating"
+for r in $(seq "$RUNS"); do
+  read -r code t <<<"$(curl_up -T "$body" "$N/nginx-up/run$r.bin")"; [ "${code:0:1}" = 2 ] || { echo "nginx PUT $code" >&2; exit 1; }
+  put_n+=("$(mbps "$t")"); rm -f "$data/nginx-up/run$r.bin"
+  newdir; curl_up -u "$AUTH" -T "$meta" "$T/images/$d/lxd.tar.xz" > /dev/null
+  read -r code t <<<"$(curl_up -u "$AUTH" -T "$body" "$T/images/$d/rootfs.squashfs")"; [ "${code:0:1}" = 2 ] || { echo "PUT $code" >&2; exit 1; }
+  put_t+=("$(mbps "$t")"); rm -rf "$data/images/$d"
+  newdir; curl_up -u "$AUTH" -T "$meta" "$T/images/$d/lxd.tar.xz" > /dev/null
+  read -r code t <<<"$(curl_up -u "$AUTH" -F "f=@$body;filename=$d/rootfs.squashfs" "$T/images/")"; [ "${code:0:1}" = 2 ] || { echo "multipart $code" >&2; exit 1; }
+  mp_t+=("$(mbps "$t")"); rm -rf "$data/images/$d"
+  log "run $r: nginx PUT ${put_n[-1]} MB/s, Tomcat PUT ${put_t[-1]} MB/s, multipart ${mp_t[-1]} MB/s"
+done
+row "upload $XFER_MIB MiB, PUT (curl -T), hash included" "nginx DAV PUT to a file" "${put_t[*]}" "${put_n[*]}" "MB/s" ">= 0.8x"
+row "upload $XFER_MIB MiB, multipart (curl -F), hash included" "our PUT" "${mp_t[*]}" "${put_t[*]}" "MB/s" ">= 0.7x"
+
+# downloads of one file served by both
+dl=bench/dl/amd64/default/20260101_00:00
+mkdir -p "$data/images/$dl"; cp "$body" "$data/images/$dl/rootfs.squashfs"
+cat "$data/images/$dl/rootfs.squashfs" > /dev/null
+dl_t=(); dl_n=()
+for r in $(seq "$RUNS"); do
+  read -r code t <<<"$(curl_up "$N/images/$dl/rootfs.squashfs")"; [ "$code" = 200 ] || exit 1; dl_n+=("$(mbps "$t")")
+  read -r code t <<<"$(curl_up "$T/images/$dl/rootfs.squashfs")"; [ "$code" = 200 ] || exit 1; dl_t+=("$(mbps "$t")")
+  log "run $r: download nginx ${dl_n[-1]} MB/s, Tomcat ${dl_t[-1]} MB/s"
+done
+row "download $XFER_MIB MiB image file" "nginx sendfile, same file" "${dl_t[*]}" "${dl_n[*]}" "MB/s" ">= 0.9x"
+
+if [ "${ROWS:-all}" = transfers ]; then # ROWS=transfers: only the rows above, for iterating on a fix
+  stop_tomcat
+  python3 bench/report.py "$rows" "ROWS=transfers $CMD" "$mode" "$(nproc) cores" "$(cat /proc/loadavg)" "$work/r.md" "$work/r.json"
+  cat "$work/r.md"; exit 0
+fi
+
+# 32 downloads while 4 uploads, bounded by count and --max-time
+log "32 concurrent downloads while 4 uploads"
+c0=$(now); cpids=(); fails=0
+for i in $(seq 32); do curl -sS --max-time 600 -o /dev/null -w '%{http_code}\n' "$T/images/$dl/rootfs.squashfs" > "$work/dl-$i.out" & cpids+=($!); done
+for i in $(seq 4); do newdir; curl -sS --max-time 600 -u "$AUTH" -o /dev/null -w '%{http_code}\n' -T "$body" "$T/images/$d/rootfs.squashfs" > "$work/ul-$i.out" & cpids+=($!); done
+for p in "${cpids[@]}"; do wait "$p" || fails=$((fails+1)); done
+c1=$(now)
+bad=$(cat "$work"/dl-*.out "$work"/ul-*.out | grep -cv '^20[01]$' || true)
+agg=$(python3 -c "print(f'{36*$bytes/($c1-$c0)/1e6:.1f}')")
+single=$(python3 -c "import statistics; print(statistics.median([$(IFS=,; echo "${dl_t[*]}")]))")
+row "32 downloads + 4 uploads concurrently (errors: $((bad+fails)))" "single-stream download" "$agg" "$single" "MB/s aggregate" ">= 0.8x, no errors"
+log "concurrent: aggregate $agg MB/s, errors $((bad+fails))"
+for i in $(seq $vid); do rm -rf "$data/images/bench/up$i"; done
+
+# memory: a MEM_MIB upload with -Xmx256m
+mem_ok=fail
+if [ "$MEM_MIB" -gt 0 ]; then
+  big=$work/mem.bin; tool file "$big" $((MEM_MIB * 1048576)) 7
+  newdir
+  read -r code t <<<"$(curl_up -u "$AUTH" -T "$big" "$T/images/$d/rootfs.squashfs")"
+  [ "${code:0:1}" = 2 ] && mem_ok=ok
+  hwm=$(awk '/VmHWM/{print $2/1024}' /proc/$tomcat_pid/status)
+  rm -f "$big"; rm -rf "$data/images/bench/up$vid"
+  row "$MEM_MIB MiB upload with -Xmx256m ($mem_ok, HTTP $code)" "-" "$(python3 -c "print(f'{$MEM_MIB*1048576/$t/1e6:.1f}')")" "" "MB/s; peak RSS ${hwm} MiB" "works"
+  log "memory: $MEM_MIB MiB upload $mem_ok ($code), peak RSS $hwm MiB"
+fi
+
+# latencies on a small repository
+log "upload -> visible, $VIS_COUNT uploads (small repository)"
+out=$(tool visible "$T" "$data" "$VIS_COUNT" "$AUTH" "$meta" vis)
+row "upload response -> visible in served images.json (small repo)" "predecessor 15.06 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15060000" "us" "p99 <= 100 ms"
+log "copy -> visible, 5 copies"
+out=$(tool copyvisible "$T" "$data" 5 "$meta" copied)
+row "cp -r of a version -> visible in served images.json" "predecessor >= 15 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15000000" "us" "<= 2 s"
+stop_tomcat
+
+# --- full builds ---------------------------------------------------------------------------------------------
+build_rows() { # name versions kib
+  local name=$1 versions=$2 kib=$3 repo=$work/$1
+  log "generating $versions versions x $kib KiB in $repo"
+  mkdir -p "$repo"; tool gen "$repo" "$versions" $((kib * 1024)) "$meta" 2
+  local raw=() full=() cold=() coldfiles=() pass=()
+  for r in $(seq "$BUILD_RUNS"); do
+    raw+=("$(tool rawhash "$repo/images" 2 | sed -n 's/^seconds //p')")
+    rm -rf "$repo/.state" "$repo/streams"
+    t0=$(now); start_tomcat "$repo"; s=$(await_ready "$t0")
+    full+=("$s"); pass+=("$(status_field "['indexer']['last_duration_ms']/1000")"); log "$name run $r: raw 2-thread SHA-256 ${raw[-1]} s, full build (start to ready) $s s, index pass $(status_field "['indexer']['last_duration_ms']") ms, files hashed $(status_field "['indexer']['files_hashed']")"
+    stop_tomcat
+    t0=$(now); start_tomcat "$repo"; s=$(await_ready "$t0")
+    cold+=("$s"); coldfiles+=("$(status_field "['indexer']['files_hashed']")")
+    log "$name run $r: cold start with cache $s s, files re-read ${coldfiles[-1]}"
+    [ "$r" = "$BUILD_RUNS" ] || stop_tomcat
+  done
+  row "full build, empty cache, $versions versions ($((versions * kib / 1024)) MiB), start to ready" "raw SHA-256, 2 threads, same files" "${full[*]}" "${raw[*]}" "s" "<= 1.2x"
+  row "indexing pass alone (/status last_duration_ms), $versions versions, empty cache" "raw SHA-256, 2 threads, same files" "${pass[*]}" "${raw[*]}" "s" "<= 1.2x"
+  row "cold start, $versions versions hashed (files re-read: ${coldfiles[*]})" "start with an empty cache" "${cold[*]}" "${full[*]}" "s" "<= 5 s, 0 files"
+}
+build_rows big "$BIG_VERSIONS" "$BIG_KIB"
+# the server is still up on the big repository
+log "one new version into the $BIG_VERSIONS-version repository, $VIS_COUNT uploads"
+out=$(tool visible "$T" "$work/big" "$VIS_COUNT" "$AUTH" "$meta" vis)
+row "upload -> new catalogue on disk, $BIG_VERSIONS versions" "full rebuild (above)" "$(sed -n 's/^disk_us //p' <<<"$out")" "" "us" "<= 50 ms"
+row "upload response -> visible in served images.json, $BIG_VERSIONS versions" "predecessor 15.35 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15350000" "us" "p99 <= 100 ms"
+plain=$(curl -s -o /dev/null -w '%{size_download}' "$T/streams/v1/images.json")
+gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' -D "$work/h" "$T/streams/v1/images.json")
+enc=$(grep -i '^content-encoding' "$work/h" | tr -d '\r' | cut -d' ' -f2 || true)
+row "images.json, $BIG_VERSIONS versions, Accept-Encoding: gzip (Content-Encoding: ${enc:-none})" "uncompressed" "$gz" "$plain" "bytes" "gzip when asked"
+stop_tomcat
+rm -rf "$work/big"
+if [ "$WIDE_VERSIONS" -gt 0 ]; then build_rows wide "$WIDE_VERSIONS" "$WIDE_KIB"; stop_tomcat; rm -rf "$work/wide"; fi
+
+# --- report --------------------------------------------------------------------------------------------------
+machine=$(printf 'nproc %s; %s; RAM %s; disk %s; kernel %s' "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+  "$(free -h | awk '/Mem:/{print $2}')" \
+  "$(df -h "$work" | awk 'NR==2{print $1" ("$2", "$5" used)"}')" "$(uname -r)")
+python3 bench/report.py "$rows" "$CMD" "$mode" "$machine" "$(cat /proc/loadavg)" bench/RESULTS.md bench/results.json
+cat bench/RESULTS.md
