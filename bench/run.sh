@@ -3,7 +3,6 @@
 #   bash bench/run.sh           full sizes of the issue (1 GiB transfers, 10,000 versions / 3 GiB, 1,000 / 5 GiB, 10 GiB upload)
 #   bash bench/run.sh --quick   256 MiB transfers, 1,000 versions, 1 GiB memory upload: a few minutes
 # Sizes can be overridden: XFER_MIB, BIG_VERSIONS, BIG_KIB, WIDE_VERSIONS, WIDE_KIB, MEM_MIB, RUNS, VIS_COUNT.
-# ROWS=transfers measures only the upload and download rows.
 # ROWS=transfers measures only the upload and download rows (for iterating on a fix).
 # Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
 # 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
@@ -11,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
+# nginx (the baseline) and the JDK come with the test dependencies; python3 computes and formats figures.
+bash scripts/install-deps.sh --tests
+command -v python3 >/dev/null || apt-get install -y -qq --no-install-recommends python3
 mode=full
 [ "${1:-}" = "--quick" ] && mode=quick
 if [ $mode = quick ]; then
