@@ -9,6 +9,7 @@ import dev.simplestreams.testing.Trees;
 import dev.simplestreams.web.TestImages;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -108,15 +109,17 @@ class LoadSoakIT {
         }
     }
 
+    /** One request or a few; false when there was nothing to do (no version to delete yet). */
     interface Action {
-        void run(Random random) throws Exception;
+        boolean run(Random random) throws Exception;
     }
 
     private void loop(String name, Random random, Action action) {
         while (running) {
             try {
-                action.run(random);
-                counts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                if (action.run(random)) {
+                    counts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                }
             } catch (Throwable e) {
                 if (running && errors.size() < 20) {
                     errors.add(name + ": " + e);
@@ -125,7 +128,7 @@ class LoadSoakIT {
         }
     }
 
-    private void download(Random random) throws Exception {
+    private boolean download(Random random) throws Exception {
         List<String> paths = new ArrayList<>(files.keySet());
         String path = paths.get(random.nextInt(paths.size()));
         byte[] expected = files.get(path);
@@ -141,18 +144,20 @@ class LoadSoakIT {
             check(response.statusCode() == 206 && Arrays.equals(Arrays.copyOfRange(expected, from, to + 1),
                     response.body()), "Range GET " + path + " " + from + "-" + to + " -> " + response.statusCode());
         }
+        return true;
     }
 
-    private void catalogue() throws Exception {
+    private boolean catalogue() throws Exception {
         JsonNode images = images();
         for (String product : STABLE) {
             check(images.at("/products/" + product + "/versions/20250101_00:00").isObject(),
                     "catalogue lost " + product);
         }
         Thread.sleep(50);
+        return true;
     }
 
-    private void upload() throws Exception {
+    private boolean upload() throws Exception {
         int n = versions.getAndIncrement();
         String dir = String.format("/images/load/churn/amd64/default/2026%02d%02d_%02d:%02d", 1 + n / 40320 % 12,
                 1 + n / 1440 % 28, n / 60 % 24, n % 60);
@@ -164,18 +169,20 @@ class LoadSoakIT {
                     + " " + new String(response.body(), StandardCharsets.UTF_8));
         }
         uploaded.add(dir);
+        return true;
     }
 
-    private void delete() throws Exception {
+    private boolean delete() throws Exception {
         if (uploaded.size() < 4) {
             Thread.sleep(100);
-            return;
+            return false;
         }
         String dir = uploaded.poll();
         HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri.resolve(dir)).header("Authorization", AUTH)
                 .DELETE());
         check(response.statusCode() == 200, "DELETE " + dir + " -> " + response.statusCode() + " "
                 + new String(response.body(), StandardCharsets.UTF_8));
+        return true;
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
@@ -197,16 +204,21 @@ class LoadSoakIT {
         }
     }
 
-    private static Sample sample(long start) throws IOException, InterruptedException {
+    /**
+     * Threads, descriptors, and the heap the last full GC left (each heap pool's collection usage): the workers keep
+     * allocating, so the heap read a moment after a GC would mostly measure their fresh garbage.
+     */
+    private static Sample sample(long start) throws IOException {
         System.gc();
-        Thread.sleep(200);
+        long heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null)
+                .mapToLong(pool -> pool.getCollectionUsage().getUsed()).sum();
         long fds;
         try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
             fds = open.count();
         }
         return new Sample((System.nanoTime() - start) / 1_000_000_000L,
-                ManagementFactory.getThreadMXBean().getThreadCount(), fds,
-                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                ManagementFactory.getThreadMXBean().getThreadCount(), fds, heap);
     }
 
     private static Sample median(List<Sample> samples) {
