@@ -65,7 +65,15 @@ public final class UploadServlet extends HttpServlet {
             JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> multipart = new JakartaServletFileUpload<>();
             multipart.setSizeMax(uploads.policy().maxUploadBytes());
             multipart.setHeaderCharset(StandardCharsets.UTF_8);
-            FileItemInputIterator parts = multipart.getItemIterator(request);
+            FileItemInputIterator parts;
+            try {
+                parts = multipart.getItemIterator(request);
+            } catch (IllegalArgumentException e) {
+                // FileUpload reads the Content-Type's charset with Charset.forName: an unknown or malformed one
+                // (charset=x-evil) is the client's mistake, not an internal error.
+                throw new InvalidUploadException("the multipart request's charset is not supported; send "
+                        + "Content-Type: multipart/form-data; boundary=... without a charset, or with charset=UTF-8");
+            }
             boolean any = false;
             while (parts.hasNext()) {
                 FileItemInput part = parts.next();

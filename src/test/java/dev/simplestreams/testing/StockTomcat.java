@@ -57,6 +57,25 @@ public final class StockTomcat implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/" + (path.startsWith("/") ? path.substring(1) : path));
     }
 
+    /** The Tomcat JVM's process id: catalina.sh run execs java, so it is the started process itself. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, as the kernel's OOM killer or a node failure would: no shutdown hook, no flush. */
+    public void kill9() {
+        Cli.create().run("kill", "-KILL", Long.toString(process.pid()));
+        Cli.waitFor(process.toHandle(), Duration.ofSeconds(20));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public int port() {
+        return port;
+    }
+
     public String log() {
         return Cli.tail(base.resolve("catalina.out"), 4000);
     }

@@ -14,10 +14,10 @@ import java.util.Map;
  * HTTP/1.1 over a plain socket, byte for byte as written: java.net.http and curl normalise paths and refuse
  * malformed names, which is exactly what these tests need to send.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
     /** A final response; {@code interim} holds the status lines of 1xx responses that came before it. */
-    record Response(int status, Map<String, String> headers, String body, String interim) {
+    public record Response(int status, Map<String, String> headers, String body, String interim) {
 
         @Override
         public String toString() {
@@ -29,7 +29,7 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttp(int port) throws IOException {
+    public RawHttp(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
@@ -37,7 +37,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Sends a whole request (head as given, CRLFs included, then the body) and reads the answer. */
-    static Response exchange(int port, String head, byte[] body) throws IOException {
+    public static Response exchange(int port, String head, byte[] body) throws IOException {
         try (RawHttp http = new RawHttp(port)) {
             http.send(head.getBytes(StandardCharsets.ISO_8859_1));
             http.send(body);
@@ -45,12 +45,12 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    Response read() throws IOException {
+    public Response read() throws IOException {
         StringBuilder interim = new StringBuilder();
         while (true) {
             String statusLine = line();

@@ -14,7 +14,7 @@ import java.util.Random;
  * Image files for upload tests, written to disk for curl. Each root file is distinct (the catalogue refuses a
  * fingerprint twice), and expected hashes are computed here with the JDK alone, not with the server's code.
  */
-final class TestImages {
+public final class TestImages {
 
     private static int counter;
 
@@ -22,7 +22,7 @@ final class TestImages {
     }
 
     /** A metadata tarball for product {@code os:release:arch:variant}, created 2025-11-25 00:00 UTC. */
-    static byte[] metadata(String product) {
+    public static byte[] metadata(String product) {
         String[] p = product.split(":");
         try {
             return Trees.metadataTarXz(Trees.metadataYaml(Trees.kernelArch(p[2]), p[0], p[1], p[3]));
@@ -32,7 +32,7 @@ final class TestImages {
     }
 
     /** Bytes standing in for a squashfs, different on every call. */
-    static synchronized byte[] rootfs(int size) {
+    public static synchronized byte[] rootfs(int size) {
         byte[] bytes = new byte[size];
         new Random(++counter * 7919L + System.nanoTime()).nextBytes(bytes);
         return bytes;
@@ -47,7 +47,7 @@ final class TestImages {
         }
     }
 
-    static String sha256(byte[]... parts) {
+    public static String sha256(byte[]... parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (byte[] part : parts) {

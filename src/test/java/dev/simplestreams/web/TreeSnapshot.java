@@ -11,12 +11,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Every entry under a directory, without following links: directories, links with their targets, file hashes. */
-final class TreeSnapshot {
+public final class TreeSnapshot {
 
     private TreeSnapshot() {
     }
 
-    static SortedMap<String, String> of(Path root) {
+    public static SortedMap<String, String> of(Path root) {
         SortedMap<String, String> entries = new TreeMap<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
