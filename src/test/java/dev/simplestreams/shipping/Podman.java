@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
  * buildah and podman (Debian's, rootful, no daemon) with a private configuration under the build directory, so that
  * nothing in /etc, /var/lib/containers or /run/containers is read or touched: runc with cgroupfs (crun fails on
  * these hybrid-cgroup machines), a file events logger, ulimits no higher than this process's hard limits (root here
- * lacks CAP_SYS_RESOURCE), overlay storage in the work dir. Measured behaviour:
- * /work/shared/design/container-verification.md.
+ * lacks CAP_SYS_RESOURCE), overlay storage in the work dir.
  */
 final class Podman {
 

@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * A private, throw-away LXD or Incus daemon with its own directory under /tmp, a dir storage pool and a default
- * profile; the two differ only in names (see {@link LxdDaemon}, {@link IncusDaemon}). Measured behaviour and traps:
- * /work/shared/design/lxd-daemon-tests.md.
+ * profile; the two differ only in names (see {@link LxdDaemon}, {@link IncusDaemon}). The daemons' start-up fetches
+ * are pointed at a dead loopback proxy, their caches are cleared between tests, and cleanup follows the order that
+ * leaves no mount, cgroup or lock behind.
  */
 public abstract class ContainerDaemon implements AutoCloseable {
 
