@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.testing.Digests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
@@ -55,10 +56,10 @@ class DeltaContractTest {
         assertEquals(V1, item.deltaBase());
         assertEquals(repo.relative(delta), item.path());
         assertEquals(DELTA.length, item.size());
-        assertEquals(TestRepository.sha256(DELTA), item.sha256());
+        assertEquals(Digests.sha256(DELTA), item.sha256());
         // The version's image is still the full root, not the delta.
         assertEquals(Set.of("lxd.tar.xz", "incus.tar.xz", rootName, deltaName), scan.items(UBUNTU, V2).keySet());
-        assertEquals(TestRepository.sha256(repo.file(UBUNTU, V2, "lxd.tar.xz"), repo.file(UBUNTU, V2, rootName)),
+        assertEquals(Digests.sha256(repo.file(UBUNTU, V2, "lxd.tar.xz"), repo.file(UBUNTU, V2, rootName)),
                 scan.catalog().products().get(UBUNTU).versions().get(V2).fingerprints().get(0));
     }
 

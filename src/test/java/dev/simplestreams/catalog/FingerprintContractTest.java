@@ -3,7 +3,7 @@ package dev.simplestreams.catalog;
 import static dev.simplestreams.catalog.TestRepository.UBUNTU;
 import static dev.simplestreams.catalog.TestRepository.V1;
 import static dev.simplestreams.catalog.TestRepository.V2;
-import static dev.simplestreams.catalog.TestRepository.sha256;
+import static dev.simplestreams.testing.Digests.sha256;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -17,9 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -308,26 +306,5 @@ public final class TestRepository {
 
     public static String withoutTimestamps(byte[] json) {
         return new String(json, StandardCharsets.UTF_8).replaceAll("\"updated\":\"[^\"]*\"", "\"updated\":\"\"");
-    }
-
-    /** SHA-256 of the parts one after another, lowercase hex: the tests' own computation, not the server's. */
-    public static String sha256(byte[]... parts) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (byte[] part : parts) {
-                digest.update(part);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static String sha256(Path... files) throws IOException {
-        byte[][] parts = new byte[files.length][];
-        for (int i = 0; i < files.length; i++) {
-            parts[i] = Files.readAllBytes(files[i]);
-        }
-        return sha256(parts);
     }
 }

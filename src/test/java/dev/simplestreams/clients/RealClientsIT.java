@@ -1,5 +1,6 @@
 package dev.simplestreams.clients;
 
+import static dev.simplestreams.testing.Digests.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Architectures;
-import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.testing.ContainerDaemon;
 import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.IncusDaemon;
@@ -16,14 +16,12 @@ import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -86,9 +84,9 @@ class RealClientsIT {
         Files.write(v2.resolve("rootfs.20261101_10:00.vcdiff"), new byte[] {1, 2, 3});
         Files.writeString(v2.resolve("metadata.json"),
                 "{\"aliases\": [\"box\", \" busybox/edge \"], \"release_title\": \"Edge (test)\"}");
-        images.put("container", new Image("box", "container", combined(meta2, squash2), List.of(meta2, squash2)));
-        images.put("vm", new Image("box", "virtual-machine", combined(meta2, disk2), List.of(meta2, disk2)));
-        images.put("older", new Image(null, "container", combined(meta1, v1.resolve("rootfs.squashfs")),
+        images.put("container", new Image("box", "container", sha256(meta2, squash2), List.of(meta2, squash2)));
+        images.put("vm", new Image("box", "virtual-machine", sha256(meta2, disk2), List.of(meta2, disk2)));
+        images.put("older", new Image(null, "container", sha256(meta1, v1.resolve("rootfs.squashfs")),
                 List.of(meta1, v1.resolve("rootfs.squashfs"))));
 
         // Split container with root.tar.xz, metadata uploaded under the Incus name.
@@ -96,7 +94,7 @@ class RealClientsIT {
         Path meta3 = ImageFactory.metadataTarball(v3.resolve("incus.tar.xz"), KERNEL_ARCH, "busybox", "edge", "tarxz",
                 "busybox edge tarxz", created, "20261101_10:00");
         Path rootxz = ImageFactory.rootTarXz(rootfs, v3.resolve("root.tar.xz"));
-        images.put("tarxz", new Image("busybox/edge/tarxz", "container", combined(meta3, rootxz), List.of(meta3, rootxz)));
+        images.put("tarxz", new Image("busybox/edge/tarxz", "container", sha256(meta3, rootxz), List.of(meta3, rootxz)));
 
         // Unified tarball, as `lxc image export` gives for an image made from a container.
         Path v4 = version(data, "busybox/unified/" + ARCH + "/default/20261101_10:00");
@@ -249,22 +247,5 @@ class RealClientsIT {
             Thread.sleep(200);
         }
         throw new AssertionError("catalogue incomplete after 30 s: " + body);
-    }
-
-    /** The fingerprint clients compute for a split image: sha256 of the metadata tarball followed by the root. */
-    private static String combined(Path meta, Path root) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        for (Path file : List.of(meta, root)) {
-            digest.update(Files.readAllBytes(file));
-        }
-        return Sha256.hex(digest);
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        try (InputStream in = Files.newInputStream(file)) {
-            digest.update(in.readAllBytes());
-        }
-        return Sha256.hex(digest);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.TestRepository;
+import dev.simplestreams.testing.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,8 +96,8 @@ class HashOnceTest {
         assertEquals(newRoot.length + Files.size(meta), indexer.bytesRead());
         assertEquals(List.of(repo.relative(meta), repo.relative(root)),
                 probe.opened().stream().filter(path -> !path.endsWith("/metadata.json")).sorted().toList());
-        assertEquals(TestRepository.sha256(newRoot), scan.item(changed, V1, "rootfs.squashfs").sha256());
-        assertEquals(TestRepository.sha256(meta, root), scan.item(changed, V1, "lxd.tar.xz").combinedSquashfsSha256());
+        assertEquals(Digests.sha256(newRoot), scan.item(changed, V1, "rootfs.squashfs").sha256());
+        assertEquals(Digests.sha256(meta, root), scan.item(changed, V1, "lxd.tar.xz").combinedSquashfsSha256());
     }
 
     /**
@@ -122,8 +123,8 @@ class HashOnceTest {
         assertEquals(rootfs.length + Files.size(meta), indexer.bytesRead() - before,
                 "the root once, plus the small metadata tarball to seed the combined digest");
         assertEquals(1, probe.opened().stream().filter(repo.relative(root)::equals).count());
-        assertEquals(TestRepository.sha256(meta, root), scan.item(product, V1, "lxd.tar.xz").combinedSquashfsSha256());
-        assertEquals(TestRepository.sha256(rootfs), scan.item(product, V1, "rootfs.squashfs").sha256());
+        assertEquals(Digests.sha256(meta, root), scan.item(product, V1, "lxd.tar.xz").combinedSquashfsSha256());
+        assertEquals(Digests.sha256(rootfs), scan.item(product, V1, "rootfs.squashfs").sha256());
     }
 
     @Test
@@ -138,9 +139,9 @@ class HashOnceTest {
         TestRepository.Scan scan = repo.scan();
 
         // A stale combined hash would be a fingerprint no download matches.
-        assertEquals(TestRepository.sha256(meta, repo.file(product, V1, "rootfs.squashfs")),
+        assertEquals(Digests.sha256(meta, repo.file(product, V1, "rootfs.squashfs")),
                 scan.item(product, V1, "incus.tar.xz").combinedSquashfsSha256());
-        assertEquals(TestRepository.sha256(meta, repo.file(product, V1, "disk.qcow2")),
+        assertEquals(Digests.sha256(meta, repo.file(product, V1, "disk.qcow2")),
                 scan.item(product, V1, "incus.tar.xz").combinedDiskKvmImgSha256());
     }
 }

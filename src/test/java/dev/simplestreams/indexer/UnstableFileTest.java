@@ -10,6 +10,7 @@ import dev.simplestreams.catalog.Item;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.TestRepository;
+import dev.simplestreams.testing.Digests;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +55,8 @@ class UnstableFileTest {
         TestRepository.Scan stable = repo.scan();
 
         assertEquals(Files.size(root), stable.item(UBUNTU, V1, "rootfs.squashfs").size());
-        assertEquals(TestRepository.sha256(root), stable.item(UBUNTU, V1, "rootfs.squashfs").sha256());
-        assertEquals(TestRepository.sha256(repo.file(UBUNTU, V1, "lxd.tar.xz"), root),
+        assertEquals(Digests.sha256(root), stable.item(UBUNTU, V1, "rootfs.squashfs").sha256());
+        assertEquals(Digests.sha256(repo.file(UBUNTU, V1, "lxd.tar.xz"), root),
                 stable.item(UBUNTU, V1, "lxd.tar.xz").combinedSquashfsSha256());
     }
 
@@ -76,8 +77,8 @@ class UnstableFileTest {
         repo.scan();
         TestRepository.Scan settled = repo.scan();
 
-        assertEquals(TestRepository.sha256(meta, root), settled.item(UBUNTU, V1, "lxd.tar.xz").combinedSquashfsSha256());
-        assertEquals(TestRepository.sha256(meta), settled.item(UBUNTU, V1, "lxd.tar.xz").sha256());
+        assertEquals(Digests.sha256(meta, root), settled.item(UBUNTU, V1, "lxd.tar.xz").combinedSquashfsSha256());
+        assertEquals(Digests.sha256(meta), settled.item(UBUNTU, V1, "lxd.tar.xz").sha256());
     }
 
     /** Issue 4: a file written slowly over seconds, by a tool writing in place, is published only when complete. */
@@ -108,7 +109,7 @@ class UnstableFileTest {
             assertEquals(List.of(), publishedSizes, "published while still being written");
             Item item = done.products().get(UBUNTU).versions().get(V1).items().get("rootfs.squashfs");
             assertEquals(content.length, item.size());
-            assertEquals(TestRepository.sha256(content), item.sha256());
+            assertEquals(Digests.sha256(content), item.sha256());
         }
     }
 

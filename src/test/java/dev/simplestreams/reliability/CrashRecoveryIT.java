@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.StockTomcat;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.web.RawHttp;
@@ -131,11 +132,11 @@ class CrashRecoveryIT {
                 Path file = data.resolve(path);
                 byte[] bytes = Files.readAllBytes(file);
                 assertEquals(item.get("size").asLong(), bytes.length, path);
-                assertEquals(item.get("sha256").asText(), TestImages.sha256(bytes), path);
+                assertEquals(item.get("sha256").asText(), Digests.sha256(bytes), path);
                 Map<String, String> files = sent.get(dir);
                 String name = file.getFileName().toString();
                 if (files != null && files.containsKey(name)) {
-                    assertEquals(files.get(name), TestImages.sha256(bytes), "complete bytes of " + path);
+                    assertEquals(files.get(name), Digests.sha256(bytes), "complete bytes of " + path);
                 }
             }
         }
@@ -173,8 +174,8 @@ class CrashRecoveryIT {
             String dir = nextVersion();
             byte[] metadata = TestImages.metadata(PRODUCT);
             byte[] rootfs = TestImages.rootfs(200_000);
-            sent.put(dir, Map.of("lxd.tar.xz", TestImages.sha256(metadata), "incus.tar.xz", TestImages.sha256(metadata),
-                    "rootfs.squashfs", TestImages.sha256(rootfs)));
+            sent.put(dir, Map.of("lxd.tar.xz", Digests.sha256(metadata), "incus.tar.xz", Digests.sha256(metadata),
+                    "rootfs.squashfs", Digests.sha256(rootfs)));
             try {
                 if (put(uri, dir + "/lxd.tar.xz", metadata) == 201
                         && put(uri, dir + "/rootfs.squashfs", rootfs) == 201) {

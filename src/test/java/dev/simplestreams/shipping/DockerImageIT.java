@@ -1,12 +1,12 @@
 package dev.simplestreams.shipping;
 
+import static dev.simplestreams.testing.Digests.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Architectures;
-import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.CommandResult;
 import dev.simplestreams.testing.ImageFactory;
@@ -23,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -237,13 +236,5 @@ class DockerImageIT {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
         }
-    }
-
-    private static String sha256(Path... files) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        for (Path file : files) {
-            digest.update(Files.readAllBytes(file));
-        }
-        return Sha256.hex(digest);
     }
 }

@@ -17,10 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -216,8 +213,8 @@ class HarnessIT {
         Path metaFile = ImageFactory.metadataTarball(images.resolve("meta.tar.xz"), arch, "busybox", "1.35",
                 "default", "harness stream image", 1704067200L, "20240101_00:00");
         Path rootFile = Files.copy(root, images.resolve("rootfs.squashfs"));
-        String metaSha = sha256(Files.readAllBytes(metaFile));
-        String combined = sha256(Files.readAllBytes(metaFile), Files.readAllBytes(rootFile));
+        String metaSha = Digests.sha256(Files.readAllBytes(metaFile));
+        String combined = Digests.sha256(Files.readAllBytes(metaFile), Files.readAllBytes(rootFile));
         long metaSize = Files.size(metaFile);
         java.util.function.Function<String, String> metaItem = ftype -> """
                 {"ftype": "%s", "path": "images/meta.tar.xz", "size": %d, "sha256": "%s",
@@ -235,7 +232,7 @@ class HarnessIT {
                    "squashfs": {"ftype": "squashfs", "path": "images/rootfs.squashfs", "size": %d, "sha256": "%s"}
                  }}}}}}
                 """.formatted(product, arch, metaItem.apply("lxd.tar.xz"), metaItem.apply("incus.tar.xz"),
-                Files.size(rootFile), sha256(Files.readAllBytes(rootFile))));
+                Files.size(rootFile), Digests.sha256(Files.readAllBytes(rootFile))));
         return dir;
     }
 
@@ -268,18 +265,6 @@ class HarnessIT {
         exchange.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
-        }
-    }
-
-    private static String sha256(byte[]... parts) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (byte[] part : parts) {
-                digest.update(part);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

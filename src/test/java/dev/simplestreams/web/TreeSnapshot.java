@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.testing.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -30,7 +31,7 @@ public final class TreeSnapshot {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     entries.put(root.relativize(file).toString(), attrs.isSymbolicLink()
                             ? "link to " + Files.readSymbolicLink(file)
-                            : "sha256 " + TestImages.sha256(Files.readAllBytes(file)));
+                            : "sha256 " + Digests.sha256(Files.readAllBytes(file)));
                     return FileVisitResult.CONTINUE;
                 }
             });

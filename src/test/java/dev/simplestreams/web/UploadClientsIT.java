@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.testing.Cli;
+import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
@@ -70,7 +71,7 @@ class UploadClientsIT {
         cli.run(client, "remote", "add", "myimages", remote, "--protocol=simplestreams").orThrow();
         String listed = cli.run(client, "image", "list", "myimages:", "--format", "csv", "--columns", "lfd").orThrow()
                 .stdout();
-        String fingerprint = TestImages.sha256(meta, root);
+        String fingerprint = Digests.sha256(meta, root);
         // One row per image: its shortest alias ("and N more"), the fingerprint's first 12 characters.
         String alias = product.split(":")[0] + "/" + product.split(":")[1];
         assertTrue(listed.lines().anyMatch(row -> row.startsWith(alias + " (") && row.contains(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.net.http.HttpClient;
@@ -74,17 +75,17 @@ class UploadIT {
                 base(server) + "/images/");
         assertEquals(201, second.status(), second::toString);
 
-        String fingerprint = TestImages.sha256(meta, root);
+        String fingerprint = Digests.sha256(meta, root);
         JsonNode items = imagesJson(server).at("/products/ubuntu:xenial:amd64:default/versions/" + version + "/items");
         assertEquals(fingerprint, items.at("/lxd.tar.xz/combined_squashfs_sha256").asText(), items::toString);
         assertEquals(fingerprint, items.at("/incus.tar.xz/combined_squashfs_sha256").asText(), items::toString);
-        assertEquals(TestImages.sha256(root), items.at("/rootfs.squashfs/sha256").asText());
+        assertEquals(Digests.sha256(root), items.at("/rootfs.squashfs/sha256").asText());
         assertEquals("images/" + dir + "/rootfs.squashfs", items.at("/rootfs.squashfs/path").asText());
 
         JsonNode answer = second.json();
         assertEquals("images/" + dir + "/rootfs.squashfs", answer.at("/files/0/path").asText(), answer::toString);
         assertEquals(root.length, answer.at("/files/0/size").asLong());
-        assertEquals(TestImages.sha256(root), answer.at("/files/0/sha256").asText());
+        assertEquals(Digests.sha256(root), answer.at("/files/0/sha256").asText());
         assertEquals("created", answer.at("/files/0/result").asText());
         assertTrue(answer.at("/versions/0/published").asBoolean(), answer::toString);
         assertEquals(fingerprint, answer.at("/versions/0/fingerprints/0").asText());
@@ -105,10 +106,10 @@ class UploadIT {
         Curl.Answer second = Curl.run("-u", AUTH, "-T", TestImages.file(work.resolve("put"), "r", root).toString(),
                 base(server) + "/" + dir + "/root.tar.xz");
         assertEquals(201, second.status(), second::toString);
-        assertEquals(TestImages.sha256(meta, root), second.json().at("/versions/0/fingerprints/0").asText(),
+        assertEquals(Digests.sha256(meta, root), second.json().at("/versions/0/fingerprints/0").asText(),
                 second::toString);
         JsonNode items = imagesJson(server).at("/products/debian:bookworm:arm64:cloud/versions/20260101_10:00/items");
-        assertEquals(TestImages.sha256(meta, root), items.at("/incus.tar.xz/combined_rootxz_sha256").asText());
+        assertEquals(Digests.sha256(meta, root), items.at("/incus.tar.xz/combined_rootxz_sha256").asText());
         assertArrayEquals(root, Files.readAllBytes(data.resolve(dir + "/root.tar.xz")));
     }
 
@@ -168,7 +169,7 @@ class UploadIT {
         assertEquals(dir + "/lxd.tar.xz", answer.json().at("/files/0/path").asText(), answer::toString);
         assertEquals("placed by its metadata.yaml", answer.json().at("/files/0/note").asText());
         assertEquals(dir + "/rootfs.squashfs", answer.json().at("/files/1/path").asText());
-        assertEquals(TestImages.sha256(meta, root), answer.json().at("/versions/0/fingerprints/0").asText());
+        assertEquals(Digests.sha256(meta, root), answer.json().at("/versions/0/fingerprints/0").asText());
 
         byte[] unified = Trees.unifiedTarGz(Trees.metadataYaml("aarch64", "busybox", "1.36", "default"),
                 TestImages.rootfs(1000));
@@ -177,7 +178,7 @@ class UploadIT {
         assertEquals(201, put.status(), put::toString);
         assertEquals("images/busybox/1.36/arm64/default/20251125_00:00/unified.tar.gz",
                 put.json().at("/files/0/path").asText(), put::toString);
-        assertEquals(TestImages.sha256(unified), put.json().at("/versions/0/fingerprints/0").asText(), put::toString);
+        assertEquals(Digests.sha256(unified), put.json().at("/versions/0/fingerprints/0").asText(), put::toString);
 
         Curl.Answer orphan = Curl.run("-u", AUTH,
                 "-F", "r=@" + TestImages.file(in, "x", root) + ";filename=rootfs.squashfs", base(server) + "/images/");
@@ -228,8 +229,8 @@ class UploadIT {
         Curl.Answer replaced = putFile(overwriting, dir + "/rootfs.squashfs", newer);
         assertEquals(200, replaced.status(), replaced::toString);
         assertEquals("replaced", replaced.json().at("/files/0/result").asText());
-        assertEquals(TestImages.sha256(meta, newer), replaced.json().at("/versions/0/fingerprints/0").asText());
-        assertEquals(TestImages.sha256(meta, newer), imagesJson(overwriting)
+        assertEquals(Digests.sha256(meta, newer), replaced.json().at("/versions/0/fingerprints/0").asText());
+        assertEquals(Digests.sha256(meta, newer), imagesJson(overwriting)
                 .at("/products/arch:current:amd64:default/versions/20260105_00:00/items/lxd.tar.xz")
                 .at("/combined_squashfs_sha256").asText());
         assertArrayEquals(newer, Files.readAllBytes(overwritingData.resolve(dir + "/rootfs.squashfs")));
@@ -280,7 +281,7 @@ class UploadIT {
 
     static Curl.Answer putFile(TomcatServer target, String path, byte[] content) {
         Path file = TestImages.file(work.resolve("puts"), Integer.toHexString(path.hashCode()) + "-"
-                + TestImages.sha256(content).substring(0, 12), content);
+                + Digests.sha256(content).substring(0, 12), content);
         return Curl.run("-u", AUTH, "-T", file.toString(), base(target) + "/" + path);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
+import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
@@ -152,8 +153,8 @@ class UploadLimitsIT {
             assertTrue(contents.stream().anyMatch(c -> java.util.Arrays.equals(c, last)), "one upload's bytes, whole");
             JsonNode items = UploadIT.imagesJson(limited)
                     .at("/products/ubuntu:questing:amd64:default/versions/20260204_00:00/items");
-            assertEquals(TestImages.sha256(last), items.at("/rootfs.squashfs/sha256").asText(), "round " + round);
-            assertEquals(TestImages.sha256(meta, last), items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
+            assertEquals(Digests.sha256(last), items.at("/rootfs.squashfs/sha256").asText(), "round " + round);
+            assertEquals(Digests.sha256(meta, last), items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
             assertOnlyFiles(limitedData.resolve(dir), "lxd.tar.xz", "rootfs.squashfs");
         }
     }
@@ -174,11 +175,11 @@ class UploadLimitsIT {
         for (HttpResponse<String> aside : answers.stream().filter(a -> a.statusCode() == 409).toList()) {
             JsonNode file = JSON.readTree(aside.body()).at("/files/0");
             assertEquals(file.at("/sha256").asText(),
-                    TestImages.sha256(Files.readAllBytes(strictData.resolve(file.at("/path").asText()))));
+                    Digests.sha256(Files.readAllBytes(strictData.resolve(file.at("/path").asText()))));
         }
         JsonNode items = UploadIT.imagesJson(strict)
                 .at("/products/debian:trixie:amd64:default/versions/20260205_00:00/items");
-        assertEquals(TestImages.sha256(meta, kept), items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
+        assertEquals(Digests.sha256(meta, kept), items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
 
         byte[] same = TestImages.rootfs(200_000);
         List<HttpResponse<String>> repeats = concurrently(Stream.generate(() -> (Callable<HttpResponse<String>>) () ->
@@ -229,7 +230,7 @@ class UploadLimitsIT {
             UploadIT.waitForProduct(restarted, "ubuntu:jammy:amd64:default");
             JsonNode versions = UploadIT.imagesJson(restarted).at("/products/ubuntu:jammy:amd64:default/versions");
             assertEquals(1, versions.size(), versions::toString);
-            assertEquals(TestImages.sha256(root), versions.at("/20260207_00:00/items/rootfs.squashfs/sha256").asText());
+            assertEquals(Digests.sha256(root), versions.at("/20260207_00:00/items/rootfs.squashfs/sha256").asText());
             assertTrue(TreeSnapshot.of(crashed.resolve("images")).keySet().stream().noneMatch(p -> p.contains("/.")),
                     "temporaries removed");
         }
