@@ -14,12 +14,6 @@ import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,7 +45,6 @@ class DockerImageIT {
     private static final String USER = "uploader";
     private static final String PASSWORD = "s3cret pass";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     private final String container = "ss-docker-it-" + suffix;
@@ -60,6 +53,7 @@ class DockerImageIT {
     private Podman podman;
     private Path work;
     private int port;
+    private LoopbackHttp http;
 
     @BeforeAll
     void run(ShippedImage shipped) throws Exception {
@@ -71,7 +65,8 @@ class DockerImageIT {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         Path envFile = Files.writeString(work.resolve("uploader.env"),
                 "UPLOAD_USER=" + USER + "\nUPLOAD_PASSWORD=" + PASSWORD + "\n");
-        port = freePort();
+        port = LoopbackHttp.freePort();
+        http = new LoopbackHttp(port);
         podman.podmanOk("volume", "create", volume);
         podman.podmanOk("run", "--detach", "--name", container, "--network", "slirp4netns",
                 "--publish", "127.0.0.1:" + port + ":8080", "--volume", volume + ":/var/www/simplestreams",
@@ -139,14 +134,15 @@ class DockerImageIT {
         String fingerprint = sha256(meta, rootfs);
 
         // No credentials: refused, nothing written.
-        assertEquals(401, curl("-F", "upload=@" + meta + ";filename=" + dir + "/lxd.tar.xz", url("/images/")));
+        assertEquals(401, LoopbackHttp.curl("-F", "upload=@" + meta + ";filename=" + dir + "/lxd.tar.xz",
+                http.url("/images/")));
         // The seed's two commands.
-        assertEquals(201, curl("-u", USER + ":" + PASSWORD, "-F", "upload=@" + meta + ";filename=" + dir
-                + "/lxd.tar.xz", url("/images/")));
-        assertEquals(201, curl("-u", USER + ":" + PASSWORD, "-F", "upload=@" + rootfs + ";filename=" + dir
-                + "/rootfs.squashfs", url("/images/")));
+        assertEquals(201, LoopbackHttp.curl("-u", USER + ":" + PASSWORD, "-F", "upload=@" + meta + ";filename="
+                + dir + "/lxd.tar.xz", http.url("/images/")));
+        assertEquals(201, LoopbackHttp.curl("-u", USER + ":" + PASSWORD, "-F", "upload=@" + rootfs + ";filename="
+                + dir + "/rootfs.squashfs", http.url("/images/")));
 
-        JsonNode images = JSON.readTree(get("/streams/v1/images.json"));
+        JsonNode images = JSON.readTree(http.get("/streams/v1/images.json"));
         JsonNode item = images.at("/products/busybox:shipped:" + dirArch + ":default/versions/" + version
                 + "/items/lxd.tar.xz");
         assertEquals(fingerprint, item.at("/combined_squashfs_sha256").asText(), images::toString);
@@ -181,39 +177,13 @@ class DockerImageIT {
             }
             // Runs the image's HEALTHCHECK now (there is no systemd timer here to run it on its interval).
             last = podman.podman("healthcheck", "run", container);
-            if (last.ok() && readyz() == 200) {
+            if (last.ok() && http.status("/readyz") == 200) {
                 return;
             }
             Thread.sleep(500);
         }
         throw new AssertionError("not healthy and ready within " + limit + "\n"
                 + (last == null ? "" : last.describe()) + "\n" + logs());
-    }
-
-    private int readyz() {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/readyz"))).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r::body);
-        return r.body();
-    }
-
-    private int curl(String... args) {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--noproxy", "*", "-o", "/dev/null",
-                "-w", "%{http_code}"));
-        command.addAll(List.of(args));
-        return Integer.parseInt(Cli.create().run(command).orThrow().stdout().strip());
     }
 
     private String exec(String... command) {
@@ -225,16 +195,5 @@ class DockerImageIT {
     private String logs() {
         CommandResult r = podman.podman("logs", "--tail", "60", container);
         return "--- podman logs ---\n" + r.stdout() + r.stderr();
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + port + path;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
     }
 }

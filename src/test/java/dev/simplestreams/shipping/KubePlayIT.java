@@ -8,11 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.CommandResult;
 import dev.simplestreams.testing.ImageFactory;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KubePlayIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<String> pods = new ArrayList<>();
     private final List<String> volumes = new ArrayList<>();
@@ -48,6 +42,7 @@ class KubePlayIT {
     private Path play;
     private Path work;
     private int port;
+    private LoopbackHttp http;
     private String user;
     private String password;
     private String container;
@@ -58,7 +53,8 @@ class KubePlayIT {
     void play(ShippedImage image) throws Exception {
         podman = image.podmanHandle();
         work = Files.createTempDirectory(Path.of("/tmp"), "ss-kube-it");
-        port = DockerImageIT.freePort();
+        port = LoopbackHttp.freePort();
+        http = new LoopbackHttp(port);
         List<Map<String, Object>> docs = Manifests.rendered(Manifests.DIR);
         List<Map<String, Object>> copy = new ArrayList<>();
         for (Map<String, Object> doc : docs) {
@@ -136,8 +132,8 @@ class KubePlayIT {
 
     @Test
     void thePodBecomesReadyAndServesTheCatalogueFromThePvc() throws Exception {
-        assertEquals(200, status("/readyz"));
-        JsonNode index = JSON.readTree(get("/streams/v1/index.json"));
+        assertEquals(200, http.status("/readyz"));
+        JsonNode index = JSON.readTree(http.get("/streams/v1/index.json"));
         assertEquals("index:1.0", index.get("format").asText(), index::toString);
 
         // An upload with the Secret's credentials lands on the PVC and shows up in the catalogue.
@@ -149,10 +145,10 @@ class KubePlayIT {
         Path root = ImageFactory.squashfs(ImageFactory.rootfsDir(work.resolve("rootfs")),
                 work.resolve("rootfs.squashfs"));
         for (Path file : List.of(meta, root)) {
-            assertEquals(201, curl("-u", user + ":" + password, "-F",
-                    "upload=@" + file + ";filename=" + dir + "/" + file.getFileName(), url("/images/")));
+            assertEquals(201, LoopbackHttp.curl("-u", user + ":" + password, "-F",
+                    "upload=@" + file + ";filename=" + dir + "/" + file.getFileName(), http.url("/images/")));
         }
-        JsonNode products = JSON.readTree(get("/streams/v1/index.json")).at("/index/images/products");
+        JsonNode products = JSON.readTree(http.get("/streams/v1/index.json")).at("/index/images/products");
         assertTrue(products.toString().contains("busybox:kube:" + dirArch + ":default"), products::toString);
         Path mountpoint = Path.of(podman.podmanOk("volume", "inspect", "--format", "{{.Mountpoint}}", claim).strip());
         assertTrue(Files.isRegularFile(mountpoint.resolve("images/" + dir + "/rootfs.squashfs")),
@@ -173,7 +169,7 @@ class KubePlayIT {
     private void awaitReady(Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (status("/readyz") == 200) {
+            if (http.status("/readyz") == 200) {
                 return;
             }
             Thread.sleep(500);
@@ -181,36 +177,6 @@ class KubePlayIT {
         CommandResult logs = podman.podman("logs", "--tail", "60", container);
         throw new AssertionError("the pod was not ready within " + limit + "\n" + podman.podman("pod", "ps")
                 .stdout() + "\n" + logs.stdout() + logs.stderr());
-    }
-
-    private int status(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r::body);
-        return r.body();
-    }
-
-    private int curl(String... args) {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--noproxy", "*", "-o", "/dev/null",
-                "-w", "%{http_code}"));
-        command.addAll(List.of(args));
-        return Integer.parseInt(Cli.create().run(command).orThrow().stdout().strip());
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + port + path;
     }
 
     private static String decode(Object base64) {
