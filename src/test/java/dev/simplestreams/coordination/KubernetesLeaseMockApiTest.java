@@ -1,0 +1,268 @@
+package dev.simplestreams.coordination;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.simplestreams.testing.Cli;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kubernetes election, against a MOCK of the Kubernetes API (fabric8's kubernetes-server-mock in CRUD mode, on
+ * 127.0.0.1): no real API server runs here. The mock stores the Lease and refuses stale updates as the API does, so
+ * what is proven is the client side: one leader among three, release on close, takeover after a {@code kill -9}
+ * of the leader's JVM within the lease time, and a prompt deposition when the Lease is taken away. Short timings
+ * (lease 2 s, renew deadline 1 s, retry 200 ms) keep it to seconds.
+ */
+class KubernetesLeaseMockApiTest {
+
+    private static final String LEASE = "simplestreams-indexer";
+    private static final Duration LEASE_TIME = Duration.ofSeconds(2);
+    private static final Duration RENEW = Duration.ofSeconds(1);
+    private static final Duration RETRY = Duration.ofMillis(200);
+    /** For a first election, which includes loading the client: not a timing under test. */
+    private static final Duration STARTUP = Duration.ofSeconds(20);
+
+    @TempDir
+    Path temp;
+
+    private KubernetesMockServer api;
+    private final List<KubernetesClient> clients = new ArrayList<>();
+    private final List<KubernetesLease> leases = new ArrayList<>();
+
+    @BeforeEach
+    void startApi() throws IOException {
+        api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        api.init(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @AfterEach
+    void stopApi() {
+        leases.forEach(KubernetesLease::close);
+        clients.forEach(KubernetesClient::close);
+        api.destroy();
+    }
+
+    @Test
+    void oneOfThreeLeadsAndTheOthersKnowWho() throws InterruptedException {
+        List<Replica> replicas = List.of(replica("pod-a"), replica("pod-b"), replica("pod-c"));
+        await("a leader", () -> leaders(replicas).size() == 1, STARTUP);
+        Replica leader = leaders(replicas).get(0);
+        await("every replica knows the leader", () -> replicas.stream()
+                .allMatch(r -> r.lease.leader().equals(leader.identity)), STARTUP);
+        assertEquals(leader.identity, holder());
+        // It stays that way beyond the lease time: renewals keep the others out.
+        long until = System.nanoTime() + LEASE_TIME.plus(RETRY).toNanos();
+        while (System.nanoTime() < until) {
+            assertEquals(List.of(leader), leaders(replicas));
+            Thread.sleep(50);
+        }
+        assertEquals(List.of("elected"), List.copyOf(leader.events));
+        for (Replica r : replicas) {
+            if (r != leader) {
+                assertTrue(r.events.isEmpty(), r.identity + " heard " + r.events);
+            }
+        }
+    }
+
+    @Test
+    void closeReleasesTheLeaseAtOnce() {
+        // A long lease, so that a takeover in seconds can only come from the release.
+        Duration longLease = Duration.ofSeconds(30);
+        Replica first = replica("pod-a", longLease);
+        await("pod-a leads", first.lease::isLeader, STARTUP);
+        Replica second = replica("pod-b", longLease);
+        await("pod-b sees pod-a", () -> second.lease.leader().equals("pod-a"), STARTUP);
+
+        long t0 = System.nanoTime();
+        first.lease.close();
+        // The elector releases as client-go does: the Lease expires now (its holder is left in place).
+        Lease released = lease();
+        assertEquals(1, released.getSpec().getLeaseDurationSeconds(), "released when close() returns");
+        assertFalse(first.lease.isLeader());
+        assertEquals(List.of("elected", "deposed"), List.copyOf(first.events));
+        await("pod-b takes over", second.lease::isLeader, LEASE_TIME.multipliedBy(2));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("pod-b", holder());
+        assertEquals(List.of("elected"), List.copyOf(second.events));
+        System.out.printf("[coordination] takeover after close: %d ms (lease %d ms)%n", millis, longLease.toMillis());
+    }
+
+    @Test
+    void aKilledLeaderIsReplacedWithinTheLeaseTime() throws Exception {
+        Path log = temp.resolve("pod-a.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process killed = Cli.create().start(log, java, "-cp", System.getProperty("java.class.path"),
+                LeaseHolderProcess.class.getName(), api.url("/"), "test", LEASE, "pod-a",
+                String.valueOf(LEASE_TIME.toMillis()), String.valueOf(RENEW.toMillis()),
+                String.valueOf(RETRY.toMillis()));
+        try {
+            await("pod-a (its own JVM) leads", () -> Cli.tail(log, 4000).contains("elected"), STARTUP);
+            Replica survivor = replica("pod-b");
+            await("pod-b sees pod-a", () -> survivor.lease.leader().equals("pod-a"), STARTUP);
+            Thread.sleep(LEASE_TIME.toMillis());
+            assertFalse(survivor.lease.isLeader(), "pod-a renews its lease while it lives");
+
+            killed.destroyForcibly();
+            long t0 = System.nanoTime();
+            assertTrue(killed.waitFor(5, TimeUnit.SECONDS));
+            assertEquals("pod-a", holder(), "a killed leader releases nothing");
+            // The lease runs out at most LEASE_TIME after pod-a's last renewal; pod-b notices on its next retry
+            // (up to 2.2 retry periods with the elector's jitter); a second of slack for a busy machine.
+            Duration bound = LEASE_TIME.plus(RETRY.multipliedBy(22).dividedBy(10)).plusSeconds(1);
+            await("pod-b takes over", survivor.lease::isLeader, bound.multipliedBy(2));
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis <= bound.toMillis(), "takeover after kill -9 took " + millis + " ms");
+            assertEquals("pod-b", holder());
+            assertEquals(List.of("elected"), List.copyOf(survivor.events));
+            System.out.printf("[coordination] takeover after kill -9: %d ms (lease %d ms)%n", millis,
+                    LEASE_TIME.toMillis());
+        } finally {
+            killed.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aLeaderWhoseLeaseIsTakenIsDeposedPromptly() {
+        Replica leader = replica("pod-a");
+        await("pod-a leads", leader.lease::isLeader, STARTUP);
+
+        // Someone else writes the Lease (an operator, or a replica that saw it expire during a pause).
+        KubernetesClient admin = client();
+        long t0 = 0;
+        for (boolean written = false; !written; ) {
+            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+            Lease taken = new LeaseBuilder(lease())
+                    .editSpec().withHolderIdentity("intruder").withRenewTime(now).withAcquireTime(now)
+                    .withLeaseDurationSeconds(600).endSpec().build();
+            t0 = System.nanoTime();
+            try {
+                admin.resources(Lease.class).resource(taken).update();
+                written = true;
+            } catch (KubernetesClientException e) {
+                // pod-a renewed between the read and the write: the API refuses the stale write, as it should.
+                assertEquals(409, e.getCode(), e::getMessage);
+            }
+        }
+
+        await("pod-a is deposed", () -> !leader.lease.isLeader(), LEASE_TIME);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(millis < RENEW.toMillis(), "deposed " + millis + " ms after the Lease was taken");
+        assertEquals(List.of("elected", "deposed"), List.copyOf(leader.events));
+        assertEquals("intruder", leader.lease.leader());
+        assertEquals("intruder", holder(), "pod-a does not take back a Lease that is held");
+        System.out.printf("[coordination] deposed %d ms after the Lease was taken%n", millis);
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheReason() {
+        KubernetesClient inNamespace = client();
+        IllegalArgumentException timing = assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
+                inNamespace, LEASE, "pod-a", Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(2)));
+        assertTrue(timing.getMessage().contains("renew deadline (15000 ms) < lease duration (10000 ms)"),
+                timing::getMessage);
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
+                inNamespace, "Indexer_Lease", "pod-a", LEASE_TIME, RENEW, RETRY));
+        assertTrue(name.getMessage().contains("'Indexer_Lease' is not a Kubernetes object name"), name::getMessage);
+        assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
+                inNamespace, LEASE, " ", LEASE_TIME, RENEW, RETRY));
+
+        KubernetesClient noNamespace = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(api.url("/")).build()).build();
+        clients.add(noNamespace);
+        IllegalArgumentException namespace = assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
+                noNamespace, LEASE, "pod-a", LEASE_TIME, RENEW, RETRY));
+        assertTrue(namespace.getMessage().contains("automountServiceAccountToken"), namespace::getMessage);
+    }
+
+    /** One replica: its own client (as a pod has), its lease started, and what its listener heard. */
+    private record Replica(String identity, KubernetesLease lease, Queue<String> events) {
+    }
+
+    private Replica replica(String identity) {
+        return replica(identity, LEASE_TIME);
+    }
+
+    private Replica replica(String identity, Duration leaseTime) {
+        Queue<String> events = new ConcurrentLinkedQueue<>();
+        KubernetesLease lease = new KubernetesLease(client(), LEASE, identity, leaseTime, RENEW, RETRY);
+        leases.add(lease);
+        lease.start(new Leadership.Listener() {
+            @Override
+            public void elected() {
+                events.add("elected");
+            }
+
+            @Override
+            public void deposed() {
+                events.add("deposed");
+            }
+        });
+        return new Replica(identity, lease, events);
+    }
+
+    private KubernetesClient client() {
+        KubernetesClient client = api.createClient();
+        clients.add(client);
+        return client;
+    }
+
+    private static List<Replica> leaders(List<Replica> replicas) {
+        return replicas.stream().filter(r -> r.lease.isLeader()).toList();
+    }
+
+    /** The Lease's holder as the API stores it; empty when released. */
+    private String holder() {
+        String holder = lease().getSpec().getHolderIdentity();
+        return holder == null ? "" : holder;
+    }
+
+    private Lease lease() {
+        return clients.get(0).resources(Lease.class).withName(LEASE).get();
+    }
+
+    private static void await(String what, BooleanSupplier done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("gave up after " + limit.toMillis() + " ms waiting for " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+        }
+    }
+}
