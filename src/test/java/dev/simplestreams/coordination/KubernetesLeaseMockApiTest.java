@@ -18,8 +18,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -27,6 +29,9 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +40,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The Kubernetes election, against a MOCK of the Kubernetes API (fabric8's kubernetes-server-mock in CRUD mode, on
@@ -178,10 +186,55 @@ class KubernetesLeaseMockApiTest {
         await("pod-a is deposed", () -> !leader.lease.isLeader(), LEASE_TIME);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(millis < RENEW.toMillis(), "deposed " + millis + " ms after the Lease was taken");
+        // isLeader() turns false first, then the listener hears it.
+        await("pod-a's listener hears it", () -> leader.events.size() == 2, LEASE_TIME);
         assertEquals(List.of("elected", "deposed"), List.copyOf(leader.events));
         assertEquals("intruder", leader.lease.leader());
         assertEquals("intruder", holder(), "pod-a does not take back a Lease that is held");
         System.out.printf("[coordination] deposed %d ms after the Lease was taken%n", millis);
+    }
+
+    /**
+     * Every request an election makes (create, renew, take over, release) is one the Role in kubernetes/scale-out
+     * grants: a merge patch needs {@code patch}, and only {@code create} goes without the Lease's name.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theElectionNeedsNoMoreThanTheShippedRoleGrants() throws Exception {
+        Replica first = replica("pod-a");
+        await("pod-a leads", first.lease::isLeader, STARTUP);
+        Replica second = replica("pod-b");
+        Thread.sleep(RETRY.multipliedBy(3).toMillis());
+        first.lease.close();
+        await("pod-b takes over", second.lease::isLeader, LEASE_TIME.multipliedBy(2));
+
+        Map<String, Set<String>> granted = new HashMap<>();
+        String rbac = Files.readString(Path.of("kubernetes/scale-out/rbac.yaml"));
+        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(rbac)) {
+            Map<String, Object> object = (Map<String, Object>) doc;
+            if ("Role".equals(object.get("kind"))) {
+                for (Map<String, Object> rule : (List<Map<String, Object>>) object.get("rules")) {
+                    for (Object name : (List<Object>) rule.getOrDefault("resourceNames", List.of("*"))) {
+                        granted.computeIfAbsent((String) name, n -> new TreeSet<>())
+                                .addAll((List<String>) rule.get("verbs"));
+                    }
+                }
+            }
+        }
+        Map<String, String> verbs = Map.of("GET", "get", "POST", "create", "PUT", "update", "PATCH", "patch");
+        String leases = "/apis/coordination.k8s.io/v1/namespaces/test/leases";
+        Set<String> used = new TreeSet<>();
+        for (RecordedRequest r = api.takeRequest(0, TimeUnit.SECONDS); r != null;
+                r = api.takeRequest(0, TimeUnit.SECONDS)) {
+            String path = r.getPath().replaceAll("\\?.*", "");
+            String verb = verbs.get(r.getMethod());
+            String name = path.equals(leases) ? "*" : path.replace(leases + "/", "");
+            assertTrue(path.equals(leases) || path.equals(leases + "/" + LEASE), "outside the Lease: " + path);
+            assertTrue(granted.getOrDefault(name, Set.of()).contains(verb)
+                    || granted.getOrDefault("*", Set.of()).contains(verb), r.getMethod() + " " + path + " not granted");
+            used.add(verb);
+        }
+        assertTrue(used.containsAll(Set.of("get", "create", "patch")), "the election made " + used);
     }
 
     @Test

@@ -11,8 +11,12 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +37,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 final class ManifestSchema {
 
     /** apiVersion/kind to model. Everything the project ships; anything else is refused. */
-    static final Map<String, Class<?>> KINDS = Map.of(
-            "v1/Namespace", V1Namespace.class,
-            "v1/PersistentVolumeClaim", V1PersistentVolumeClaim.class,
-            "v1/Service", V1Service.class,
-            "v1/Secret", V1Secret.class,
-            "v1/ConfigMap", V1ConfigMap.class,
-            "apps/v1/Deployment", V1Deployment.class,
-            "networking.k8s.io/v1/Ingress", V1Ingress.class);
+    static final Map<String, Class<?>> KINDS = Map.ofEntries(
+            Map.entry("v1/Namespace", V1Namespace.class),
+            Map.entry("v1/PersistentVolumeClaim", V1PersistentVolumeClaim.class),
+            Map.entry("v1/Service", V1Service.class),
+            Map.entry("v1/Secret", V1Secret.class),
+            Map.entry("v1/ConfigMap", V1ConfigMap.class),
+            Map.entry("v1/ServiceAccount", V1ServiceAccount.class),
+            Map.entry("apps/v1/Deployment", V1Deployment.class),
+            Map.entry("networking.k8s.io/v1/Ingress", V1Ingress.class),
+            Map.entry("policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class),
+            Map.entry("rbac.authorization.k8s.io/v1/Role", V1Role.class),
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding.class));
 
     private static final Gson PLAIN = new Gson();
 

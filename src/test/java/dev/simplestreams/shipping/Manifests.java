@@ -17,6 +17,8 @@ final class Manifests {
 
     static final Path DIR = Path.of("kubernetes");
     static final Path KUSTOMIZATION = DIR.resolve("kustomization.yaml");
+    /** The variant for several replicas on an S3 bucket. */
+    static final Path SCALE_OUT = DIR.resolve("scale-out");
 
     private Manifests() {
     }
@@ -49,8 +51,8 @@ final class Manifests {
 
     /**
      * The documents {@code kubectl apply -k} would apply: kubectl's own rendering where kubectl exists; otherwise the
-     * resource files with the kustomization's namespace, images and generated Secret applied by hand (its patches
-     * only touch Ingress host, TLS secret and storage class, which nothing here reads).
+     * resource files with the kustomization's namespace, images, generated Secrets and ConfigMaps applied by hand (its
+     * patches only touch Ingress host, TLS secret and storage class, which nothing here reads).
      */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> rendered(Path dir) {
@@ -63,22 +65,11 @@ final class Manifests {
         for (Path file : resourceFiles(dir)) {
             docs.addAll(ManifestSchema.documents(ShippedImage.read(file)));
         }
-        for (Object generator : (List<Object>) k.getOrDefault("secretGenerator", List.of())) {
-            Map<String, Object> g = (Map<String, Object>) generator;
-            Map<String, Object> data = new LinkedHashMap<>();
-            for (Object literal : (List<Object>) g.getOrDefault("literals", List.of())) {
-                String text = String.valueOf(literal);
-                int eq = text.indexOf('=');
-                data.put(text.substring(0, eq), Base64.getEncoder().encodeToString(
-                        text.substring(eq + 1).getBytes(StandardCharsets.UTF_8)));
+        for (String kind : List.of("ConfigMap", "Secret")) {
+            for (Object generator : (List<Object>) k.getOrDefault(
+                    kind.equals("Secret") ? "secretGenerator" : "configMapGenerator", List.of())) {
+                docs.add(generated(kind, (Map<String, Object>) generator));
             }
-            Map<String, Object> secret = new LinkedHashMap<>();
-            secret.put("apiVersion", "v1");
-            secret.put("kind", "Secret");
-            secret.put("metadata", new LinkedHashMap<>(Map.of("name", g.get("name"))));
-            secret.put("type", "Opaque");
-            secret.put("data", data);
-            docs.add(secret);
         }
         for (Map<String, Object> doc : docs) {
             Map<String, Object> metadata = (Map<String, Object>) doc.get("metadata");
@@ -86,6 +77,13 @@ final class Manifests {
                 metadata.put("namespace", namespace);
             } else if (namespace != null) {
                 metadata.put("name", namespace);
+            }
+            // kustomize gives a RoleBinding's ServiceAccount subjects without a namespace the kustomization's.
+            for (Object subject : (List<Object>) doc.getOrDefault("subjects", List.of())) {
+                Map<String, Object> s = (Map<String, Object>) subject;
+                if (namespace != null && "ServiceAccount".equals(s.get("kind"))) {
+                    s.putIfAbsent("namespace", namespace);
+                }
             }
         }
         for (Object image : (List<Object>) k.getOrDefault("images", List.of())) {
@@ -103,6 +101,28 @@ final class Manifests {
             }
         }
         return docs;
+    }
+
+    /** A generated Secret (values base64, as kustomize writes them) or ConfigMap (values as they are). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> generated(String kind, Map<String, Object> generator) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (Object literal : (List<Object>) generator.getOrDefault("literals", List.of())) {
+            String text = String.valueOf(literal);
+            int eq = text.indexOf('=');
+            String value = text.substring(eq + 1);
+            data.put(text.substring(0, eq), kind.equals("Secret")
+                    ? Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) : value);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", "v1");
+        doc.put("kind", kind);
+        doc.put("metadata", new LinkedHashMap<>(Map.of("name", generator.get("name"))));
+        if (kind.equals("Secret")) {
+            doc.put("type", "Opaque");
+        }
+        doc.put("data", data);
+        return doc;
     }
 
     @SuppressWarnings("unchecked")
