@@ -1,5 +1,6 @@
 package dev.simplestreams.coordination;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -26,7 +27,6 @@ public final class KubernetesLease implements Leadership {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     private final KubernetesClient client;
-    private final boolean ownsClient;
     private final LeaderElectionConfig config;
     private final String identity;
     private final AtomicBoolean leading = new AtomicBoolean();
@@ -38,60 +38,53 @@ public final class KubernetesLease implements Leadership {
 
     /**
      * In a pod: the API server, the token and the namespace come from the pod's service account (its
-     * automounted token must be enabled, and its Role must allow get, create and update on leases).
+     * automounted token must be enabled, and its Role must allow create, get, update and patch on leases).
      * {@code identity} names this replica in the Lease: the pod's name (HOSTNAME).
      */
     public KubernetesLease(String leaseName, String identity, Duration leaseDuration, Duration renewDeadline,
             Duration retryPeriod) {
-        this(new KubernetesClientBuilder().build(), true, leaseName, identity, leaseDuration, renewDeadline,
-                retryPeriod);
+        this(Config.autoConfigure(null), leaseName, identity, leaseDuration, renewDeadline, retryPeriod);
     }
 
-    /** On a client the caller owns and closes, in the client's namespace. */
-    KubernetesLease(KubernetesClient client, String leaseName, String identity, Duration leaseDuration,
-            Duration renewDeadline, Duration retryPeriod) {
-        this(client, false, leaseName, identity, leaseDuration, renewDeadline, retryPeriod);
-    }
-
-    private KubernetesLease(KubernetesClient client, boolean ownsClient, String leaseName, String identity,
-            Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-        try {
-            String namespace = client.getNamespace();
-            if (namespace == null || namespace.isBlank()) {
-                throw new IllegalArgumentException("no Kubernetes namespace: the pod's service account token is not"
-                        + " mounted (set automountServiceAccountToken: true on the pod)");
-            }
-            if (leaseName == null || !NAME.matcher(leaseName).matches()) {
-                throw new IllegalArgumentException("lease name '" + leaseName + "' is not a Kubernetes object name:"
-                        + " lower-case letters, digits, '-' and '.', at most 253 characters");
-            }
-            if (identity == null || identity.isBlank()) {
-                throw new IllegalArgumentException("no identity for the lease: HOSTNAME (the pod's name) is empty");
-            }
-            if (retryPeriod.isNegative() || retryPeriod.isZero() || retryPeriod.compareTo(renewDeadline) >= 0
-                    || renewDeadline.compareTo(leaseDuration) >= 0) {
-                throw new IllegalArgumentException("lease timing must be 0 < retry period (" + retryPeriod.toMillis()
-                        + " ms) < renew deadline (" + renewDeadline.toMillis() + " ms) < lease duration ("
-                        + leaseDuration.toMillis() + " ms), so a leader steps down before its lease can be taken");
-            }
-            this.client = client;
-            this.ownsClient = ownsClient;
-            this.identity = identity;
-            this.config = new LeaderElectionConfigBuilder()
-                    .withName(leaseName)
-                    .withLock(new LeaseLock(namespace, leaseName, identity))
-                    .withLeaseDuration(leaseDuration)
-                    .withRenewDeadline(renewDeadline)
-                    .withRetryPeriod(retryPeriod)
-                    .withReleaseOnCancel(true)
-                    .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped, this::observed))
-                    .build();
-        } catch (RuntimeException e) {
-            if (ownsClient) {
-                client.close();
-            }
-            throw e;
+    /** On the API server and namespace {@code api} names; its timeouts are set for the election. */
+    KubernetesLease(Config api, String leaseName, String identity, Duration leaseDuration, Duration renewDeadline,
+            Duration retryPeriod) {
+        String namespace = api.getNamespace();
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("no Kubernetes namespace: the pod's service account token is not"
+                    + " mounted (set automountServiceAccountToken: true on the pod)");
         }
+        if (leaseName == null || !NAME.matcher(leaseName).matches()) {
+            throw new IllegalArgumentException("lease name '" + leaseName + "' is not a Kubernetes object name:"
+                    + " lower-case letters, digits, '-' and '.', at most 253 characters");
+        }
+        if (identity == null || identity.isBlank()) {
+            throw new IllegalArgumentException("no identity for the lease: HOSTNAME (the pod's name) is empty");
+        }
+        if (retryPeriod.isNegative() || retryPeriod.isZero() || retryPeriod.compareTo(renewDeadline) >= 0
+                || renewDeadline.compareTo(leaseDuration) >= 0) {
+            throw new IllegalArgumentException("lease timing must be 0 < retry period (" + retryPeriod.toMillis()
+                    + " ms) < renew deadline (" + renewDeadline.toMillis() + " ms) < lease duration ("
+                    + leaseDuration.toMillis() + " ms), so a leader steps down before its lease can be taken");
+        }
+        // The elector retries on its own schedule and steps down when renewing takes longer than the renew
+        // deadline; the client's own retries (with backoff, a minute and more) would keep a leader that cannot
+        // reach the API server believing it leads long after others took over.
+        int timeout = (int) Math.max(1, renewDeadline.dividedBy(2).toMillis());
+        api.setRequestRetryBackoffLimit(0);
+        api.setRequestTimeout(timeout);
+        api.setConnectionTimeout(timeout);
+        this.client = new KubernetesClientBuilder().withConfig(api).build();
+        this.identity = identity;
+        this.config = new LeaderElectionConfigBuilder()
+                .withName(leaseName)
+                .withLock(new LeaseLock(namespace, leaseName, identity))
+                .withLeaseDuration(leaseDuration)
+                .withRenewDeadline(renewDeadline)
+                .withRetryPeriod(retryPeriod)
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped, this::observed))
+                .build();
     }
 
     @Override
@@ -132,9 +125,7 @@ public final class KubernetesLease implements Leadership {
                 last.cancel(true);
             }
         } finally {
-            if (ownsClient) {
-                client.close();
-            }
+            client.close();
         }
     }
 

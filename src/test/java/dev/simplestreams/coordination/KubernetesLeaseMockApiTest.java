@@ -21,6 +21,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,12 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +71,8 @@ class KubernetesLeaseMockApiTest {
     Path temp;
 
     private KubernetesMockServer api;
-    private final List<KubernetesClient> clients = new ArrayList<>();
+    /** Reads and writes the Lease as an operator would; created on first use. */
+    private KubernetesClient admin;
     private final List<KubernetesLease> leases = new ArrayList<>();
 
     @BeforeEach
@@ -77,7 +85,9 @@ class KubernetesLeaseMockApiTest {
     @AfterEach
     void stopApi() {
         leases.forEach(KubernetesLease::close);
-        clients.forEach(KubernetesClient::close);
+        if (admin != null) {
+            admin.close();
+        }
         api.destroy();
     }
 
@@ -130,7 +140,8 @@ class KubernetesLeaseMockApiTest {
     void aKilledLeaderIsReplacedWithinTheLeaseTime() throws Exception {
         Path log = temp.resolve("pod-a.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process killed = Cli.create().start(log, java, "-cp", System.getProperty("java.class.path"),
+        Process killed = Cli.create().start(log, java, "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"),
                 LeaseHolderProcess.class.getName(), api.url("/"), "test", LEASE, "pod-a",
                 String.valueOf(LEASE_TIME.toMillis()), String.valueOf(RENEW.toMillis()),
                 String.valueOf(RETRY.toMillis()));
@@ -166,7 +177,6 @@ class KubernetesLeaseMockApiTest {
         await("pod-a leads", leader.lease::isLeader, STARTUP);
 
         // Someone else writes the Lease (an operator, or a replica that saw it expire during a pause).
-        KubernetesClient admin = client();
         long t0 = 0;
         for (boolean written = false; !written; ) {
             ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
@@ -175,7 +185,7 @@ class KubernetesLeaseMockApiTest {
                     .withLeaseDurationSeconds(600).endSpec().build();
             t0 = System.nanoTime();
             try {
-                admin.resources(Lease.class).resource(taken).update();
+                client().resources(Lease.class).resource(taken).update();
                 written = true;
             } catch (KubernetesClientException e) {
                 // pod-a renewed between the read and the write: the API refuses the stale write, as it should.
@@ -237,22 +247,89 @@ class KubernetesLeaseMockApiTest {
         assertTrue(used.containsAll(Set.of("get", "create", "patch")), "the election made " + used);
     }
 
+    /**
+     * A leader cut off from the API server steps down once its renew deadline passes, before its lease can run out
+     * and another replica take over: requests fail fast instead of being retried by the client for a minute.
+     */
+    @Test
+    void aLeaderCutOffFromTheApiStepsDownBeforeItsLeaseRunsOut() {
+        Replica leader = replica("pod-a");
+        await("pod-a leads", leader.lease::isLeader, STARTUP);
+        long t0 = System.nanoTime();
+        api.destroy();
+        await("pod-a steps down", () -> !leader.lease.isLeader(), LEASE_TIME.multipliedBy(5));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(millis < LEASE_TIME.toMillis(), "stepped down " + millis + " ms after losing the API server");
+        await("pod-a's listener hears it", () -> leader.events.size() == 2, LEASE_TIME);
+        assertEquals(List.of("elected", "deposed"), List.copyOf(leader.events));
+        System.out.printf("[coordination] stepped down %d ms after losing the API server (renew deadline %d ms)%n",
+                millis, RENEW.toMillis());
+    }
+
+    /** An API server out of reach (or a Role that refuses) is reported in the server's log, naming the Lease. */
+    @Test
+    void aFailingApiIsLoggedNamingTheLease() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Config unreachable = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + closedPort)
+                .withNamespace("test").build();
+        Queue<LogRecord> records = new ConcurrentLinkedQueue<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger fabric8 = Logger.getLogger("io.fabric8.kubernetes.client.extended.leaderelection");
+        fabric8.addHandler(handler);
+        try {
+            KubernetesLease lease = new KubernetesLease(unreachable, LEASE, "pod-a", LEASE_TIME, RENEW, RETRY);
+            leases.add(lease);
+            lease.start(new Leadership.Listener() {
+                @Override
+                public void elected() {
+                    fail("elected without an API server");
+                }
+
+                @Override
+                public void deposed() {
+                    fail("deposed without having led");
+                }
+            });
+            // A warning on each try, with the failed request attached.
+            await("a warning in the log", () -> records.stream().anyMatch(r -> r.getLevel() == Level.WARNING
+                    && new SimpleFormatter().formatMessage(r).contains("test - " + LEASE + " (pod-a)")
+                    && r.getThrown() != null), STARTUP,
+                    () -> records.stream().map(r -> r.getLevel() + " " + new SimpleFormatter().formatMessage(r)).toList());
+            assertFalse(lease.isLeader());
+        } finally {
+            fabric8.removeHandler(handler);
+        }
+    }
+
     @Test
     void badSettingsAreRefusedWithTheReason() {
-        KubernetesClient inNamespace = client();
         IllegalArgumentException timing = assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
-                inNamespace, LEASE, "pod-a", Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(2)));
+                api(), LEASE, "pod-a", Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(2)));
         assertTrue(timing.getMessage().contains("renew deadline (15000 ms) < lease duration (10000 ms)"),
                 timing::getMessage);
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
-                inNamespace, "Indexer_Lease", "pod-a", LEASE_TIME, RENEW, RETRY));
+                api(), "Indexer_Lease", "pod-a", LEASE_TIME, RENEW, RETRY));
         assertTrue(name.getMessage().contains("'Indexer_Lease' is not a Kubernetes object name"), name::getMessage);
         assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
-                inNamespace, LEASE, " ", LEASE_TIME, RENEW, RETRY));
+                api(), LEASE, " ", LEASE_TIME, RENEW, RETRY));
 
-        KubernetesClient noNamespace = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(api.url("/")).build()).build();
-        clients.add(noNamespace);
+        Config noNamespace = new ConfigBuilder(Config.empty()).withMasterUrl(api.url("/")).build();
         IllegalArgumentException namespace = assertThrows(IllegalArgumentException.class, () -> new KubernetesLease(
                 noNamespace, LEASE, "pod-a", LEASE_TIME, RENEW, RETRY));
         assertTrue(namespace.getMessage().contains("automountServiceAccountToken"), namespace::getMessage);
@@ -268,7 +345,7 @@ class KubernetesLeaseMockApiTest {
 
     private Replica replica(String identity, Duration leaseTime) {
         Queue<String> events = new ConcurrentLinkedQueue<>();
-        KubernetesLease lease = new KubernetesLease(client(), LEASE, identity, leaseTime, RENEW, RETRY);
+        KubernetesLease lease = new KubernetesLease(api(), LEASE, identity, leaseTime, RENEW, RETRY);
         leases.add(lease);
         lease.start(new Leadership.Listener() {
             @Override
@@ -284,10 +361,16 @@ class KubernetesLeaseMockApiTest {
         return new Replica(identity, lease, events);
     }
 
+    /** What a pod's service account gives: the API server and the namespace. */
+    private Config api() {
+        return new ConfigBuilder(Config.empty()).withMasterUrl(api.url("/")).withNamespace("test").build();
+    }
+
     private KubernetesClient client() {
-        KubernetesClient client = api.createClient();
-        clients.add(client);
-        return client;
+        if (admin == null) {
+            admin = api.createClient();
+        }
+        return admin;
     }
 
     private static List<Replica> leaders(List<Replica> replicas) {
@@ -301,14 +384,18 @@ class KubernetesLeaseMockApiTest {
     }
 
     private Lease lease() {
-        return clients.get(0).resources(Lease.class).withName(LEASE).get();
+        return client().resources(Lease.class).withName(LEASE).get();
     }
 
     private static void await(String what, BooleanSupplier done, Duration limit) {
+        await(what, done, limit, () -> "");
+    }
+
+    private static void await(String what, BooleanSupplier done, Duration limit, Supplier<Object> lastSeen) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("gave up after " + limit.toMillis() + " ms waiting for " + what);
+                fail("gave up after " + limit.toMillis() + " ms waiting for " + what + "; last seen: " + lastSeen.get());
             }
             try {
                 Thread.sleep(10);

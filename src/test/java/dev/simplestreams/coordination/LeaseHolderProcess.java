@@ -2,8 +2,6 @@ package dev.simplestreams.coordination;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 
 /**
@@ -17,10 +15,8 @@ public final class LeaseHolderProcess {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(args[0]).withNamespace(args[1]).build())
-                .build();
-        KubernetesLease lease = new KubernetesLease(client, args[2], args[3], millis(args[4]), millis(args[5]),
+        Config api = new ConfigBuilder(Config.empty()).withMasterUrl(args[0]).withNamespace(args[1]).build();
+        KubernetesLease lease = new KubernetesLease(api, args[2], args[3], millis(args[4]), millis(args[5]),
                 millis(args[6]));
         lease.start(new Leadership.Listener() {
             @Override
