@@ -218,7 +218,7 @@ public final class CataloguePage {
             command(html, "copy-" + row, "lxc image copy " + remote + ":" + target + " local:" + vm);
         }
         html.append("<table class=\"versions\"><thead><tr><th>Version</th><th>Type</th><th>Size</th>")
-                .append("<th>Fingerprints</th></tr></thead><tbody>");
+                .append("<th>Fingerprints</th><th>Source</th></tr></thead><tbody>");
         for (Map.Entry<String, Version> version : versions) {
             html.append("<tr><td class=\"num\">").append(Html.escape(versionDate(version.getKey())))
                     .append("</td><td>").append(ImageType.of(version.getValue()).label()).append("</td><td class=\"num\">")
@@ -228,7 +228,9 @@ public final class CataloguePage {
                 html.append(i == 0 ? "" : "<br>").append("<code>").append(Html.escape(fingerprints.get(i)))
                         .append("</code>");
             }
-            html.append("</td></tr>");
+            String origin = version.getValue().origin();
+            html.append("</td><td class=\"source\">")
+                    .append(origin == null ? "uploaded" : "mirrored from " + Html.escape(origin)).append("</td></tr>");
         }
         html.append("</tbody></table></details></td></tr>\n");
     }
