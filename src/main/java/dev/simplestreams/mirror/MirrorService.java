@@ -235,6 +235,7 @@ public final class MirrorService implements AutoCloseable {
         Remote remote = rs.remote;
         Instant started = Instant.now();
         rs.lastStarted = started;
+        rs.progress = null;
         List<Problem> problems = new ArrayList<>();
         boolean changed = false;
         try {
