@@ -90,6 +90,8 @@ public final class MirrorService implements AutoCloseable {
     private final Object lock = new Object();
     private boolean requested = true;
     private volatile boolean syncing;
+    /** The remote being synced now, or null. */
+    private volatile String current;
     private volatile boolean stopping;
     private Thread thread;
 
@@ -157,7 +159,7 @@ public final class MirrorService implements AutoCloseable {
         for (RemoteState rs : remotes.values()) {
             Progress progress = rs.progress;
             list.add(new RemoteStatus(rs.remote.name(), rs.remote.url().toString(),
-                    syncing && rs.lastFinished == null ? "syncing" : "idle",
+                    rs.remote.name().equals(current) ? "syncing" : "idle",
                     text(rs.lastStarted), text(rs.lastFinished), text(rs.lastSuccess), rs.lastError,
                     progress == null ? null : progress.snapshot(), rs.fetchedFiles.get(), rs.fetchedBytes.get(),
                     view(rs.problems), view(rs.skipped)));
@@ -189,6 +191,14 @@ public final class MirrorService implements AutoCloseable {
                     }
                     requested = false;
                 }
+                if (catalogue.get() == null) {
+                    // Conflicts are judged against the local catalogue: wait until it exists.
+                    Thread.sleep(500);
+                    synchronized (lock) {
+                        requested = true;
+                    }
+                    continue;
+                }
                 next = System.nanoTime() + settings.interval().toNanos();
                 if (leadership.isLeader()) {
                     syncAll();
@@ -207,9 +217,10 @@ public final class MirrorService implements AutoCloseable {
         boolean changed = false;
         try {
             for (RemoteState rs : remotes.values()) {
-                rs.lastFinished = null;
+                current = rs.remote.name();
                 changed |= sync(rs);
             }
+            current = null;
             Set<VersionKey> retired = new HashSet<>();
             remotes.values().forEach(rs -> retired.addAll(rs.retired));
             pruner.apply(retired, Instant.now());
@@ -223,6 +234,7 @@ public final class MirrorService implements AutoCloseable {
                 }
             }
         } finally {
+            current = null;
             syncing = false;
         }
         if (changed) {

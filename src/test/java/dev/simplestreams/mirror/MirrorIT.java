@@ -1,5 +1,7 @@
 package dev.simplestreams.mirror;
 
+import static dev.simplestreams.mirror.Downstream.await;
+import static dev.simplestreams.mirror.Downstream.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,20 +16,13 @@ import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,10 +46,7 @@ class MirrorIT {
     private static final String STABLE = "busybox:stable:" + ARCH + ":default";
     private static final String V1 = "20261101_10:00";
     private static final String V2 = "20261102_10:00";
-    private static final String AUTH = "Basic " + Base64.getEncoder()
-            .encodeToString("uploader:secret".getBytes(StandardCharsets.UTF_8));
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = Downstream.JSON;
 
     private Path work;
     private TomcatServer upstream;
@@ -97,7 +89,7 @@ class MirrorIT {
                       - {os: busybox, type: container}
                 """.formatted(ca.caCert(), upstreamTls.httpsUrl()));
         downstream = TomcatServer.start(downstreamData, Map.of("MIRROR_CONFIG", config.toString(),
-                "UPLOAD_USER", "uploader", "UPLOAD_PASSWORD", "secret", "INDEX_QUIET_MS", "100",
+                "UPLOAD_USER", Downstream.USER, "UPLOAD_PASSWORD", Downstream.PASSWORD, "INDEX_QUIET_MS", "100",
                 "RETENTION_GRACE_MINUTES", "0"));
         await(downstream.uri("/streams/v1/images.json"), body -> body.contains(EDGE));
     }
@@ -205,8 +197,7 @@ class MirrorIT {
     @Test
     @Order(5)
     void syncOnDemandNeedsTheUploadersCredentials() throws Exception {
-        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(downstream.uri("/mirror/sync"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = Downstream.post(downstream.uri("/mirror/sync"), false);
         assertEquals(401, refused.statusCode(), refused.body());
     }
 
@@ -216,39 +207,7 @@ class MirrorIT {
         return names;
     }
 
-    /** Asks for a sync and waits until it has finished. */
     private void sync() throws Exception {
-        String before = lastFinished();
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(downstream.uri("/mirror/sync"))
-                .header("Authorization", AUTH).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, answer.statusCode(), answer.body());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (lastFinished().equals(before)) {
-            assertTrue(System.nanoTime() < deadline, "no sync finished within 60 s");
-            Thread.sleep(100);
-        }
-    }
-
-    private String lastFinished() throws Exception {
-        return JSON.readTree(get(downstream.uri("/status")).body()).at("/mirror/remotes/0/last_finished").asText();
-    }
-
-    private static void await(URI uri, Predicate<String> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = get(uri);
-            body = response.body();
-            if (response.statusCode() == 200 && condition.test(body)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(uri + " did not reach the expected state within 60 s: " + body);
-    }
-
-    private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        Downstream.sync(downstream);
     }
 }
