@@ -2,10 +2,12 @@ package dev.simplestreams.mirror;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.simplestreams.catalog.Architectures;
+import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
+import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.catalog.ProductKey;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Version;
@@ -14,16 +16,19 @@ import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.indexer.Pruner;
 import dev.simplestreams.mirror.MirrorConfig.Remote;
 import dev.simplestreams.store.FileExistsException;
+import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.StoredFile;
 import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +82,7 @@ public final class MirrorService implements AutoCloseable {
 
     private final MirrorConfig config;
     private final ImageStore store;
+    private final HashCache cache;
     private final Supplier<PublishedCatalog> catalogue;
     private final Runnable catalogueChanged;
     private final Leadership leadership;
@@ -119,11 +125,13 @@ public final class MirrorService implements AutoCloseable {
         }
     }
 
-    public MirrorService(MirrorConfig config, ImageStore store, Supplier<PublishedCatalog> catalogue,
+    /** {@code cache} is the indexer's: it learns each fetched file's hashes, so the indexer need not read it. */
+    public MirrorService(MirrorConfig config, ImageStore store, HashCache cache, Supplier<PublishedCatalog> catalogue,
             Runnable catalogueChanged, Leadership leadership, Settings settings, MirrorEvents events,
             UnaryOperator<String> environment) throws IOException {
         this.config = config;
         this.store = store;
+        this.cache = cache;
         this.catalogue = catalogue;
         this.catalogueChanged = catalogueChanged;
         this.leadership = leadership;
@@ -343,35 +351,52 @@ public final class MirrorService implements AutoCloseable {
 
     /**
      * Fetches every missing file of one version into pending files and commits them only when all arrived
-     * verified: root files first and the metadata tarball last, so the indexer never sees half a version.
+     * verified: root files first and the metadata tarball last, so the indexer never sees half a version. The
+     * metadata tarball is fetched first, so that its digest continues into each root's fingerprint while the
+     * root streams in; the hash cache learns both, and the indexer reads no mirrored root file again.
      */
     private boolean fetchVersion(RemoteState rs, Planner.WantedVersion version, List<Planner.WantedFile> needed,
             Progress progress, List<Problem> problems, long[] lastLog) throws IOException, InterruptedException {
         String remote = rs.remote.name();
         String dir = version.key().directory();
-        List<ImageStore.PendingFile> pending = new ArrayList<>();
+        List<Planner.WantedFile> ordered = new ArrayList<>(needed);
+        ordered.sort(Comparator.comparing(f -> !isMetadata(f)));
+        List<Fetcher.Fetched> fetched = new ArrayList<>();
         try {
-            for (Planner.WantedFile file : needed) {
-                pending.add(fetcher.fetch(version.key().file(file.name()), file, n -> {
-                    progress.bytes(n);
-                    long now = System.nanoTime();
-                    if (now - lastLog[0] > PROGRESS_LOG_NANOS) {
-                        lastLog[0] = now;
-                        LOG.info("mirror " + remote + ": " + progress.snapshot());
-                    }
-                }));
+            MessageDigest prefix = null;
+            String metaSha = null;
+            Optional<Planner.WantedFile> presentMeta = version.files().stream()
+                    .filter(f -> isMetadata(f) && !needed.contains(f)).findFirst();
+            if (presentMeta.isPresent()) {
+                prefix = digestOf(version.key().file(presentMeta.get().name()));
+                metaSha = presentMeta.get().sha256();
+            }
+            for (Planner.WantedFile file : ordered) {
+                Fetcher.Fetched got = fetcher.fetch(version.key().file(file.name()), file,
+                        isRoot(file) ? prefix : null, n -> {
+                            progress.bytes(n);
+                            long now = System.nanoTime();
+                            if (now - lastLog[0] > PROGRESS_LOG_NANOS) {
+                                lastLog[0] = now;
+                                LOG.info("mirror " + remote + ": " + progress.snapshot());
+                            }
+                        });
+                fetched.add(got);
+                if (isMetadata(file)) {
+                    prefix = got.state();
+                    metaSha = got.sha256();
+                }
             }
             state.own(dir, remote);
             writeMetadataJson(remote, version);
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < needed.size(); i++) {
-                order.add(i);
-            }
-            order.sort((a, b) -> Boolean.compare(isMetadata(needed.get(a)), isMetadata(needed.get(b))));
-            for (int i : order) {
-                Planner.WantedFile file = needed.get(i);
+            for (int i = ordered.size() - 1; i >= 0; i--) {
+                Planner.WantedFile file = ordered.get(i);
+                Fetcher.Fetched got = fetched.get(i);
                 boolean replace = stat(version.key().file(file.name())).isPresent();
-                pending.get(i).commit(replace);
+                StoredFile stored = got.pending().commit(replace);
+                boolean combined = got.combined() != null;
+                cache.put(stored.path(), new HashCache.Entry(stored.size(), stored.modifiedMillis(), got.sha256(),
+                        combined ? metaSha : null, got.combined(), null));
                 progress.file();
                 rs.fetchedFiles.incrementAndGet();
                 rs.fetchedBytes.addAndGet(file.size());
@@ -388,14 +413,30 @@ public final class MirrorService implements AutoCloseable {
             events.failed(remote);
             return false;
         } finally {
-            for (ImageStore.PendingFile file : pending) {
-                file.close();
+            for (Fetcher.Fetched got : fetched) {
+                got.pending().close();
             }
         }
     }
 
+    /** The unfinished digest of a small file already here (a metadata tarball mirrored earlier). */
+    private MessageDigest digestOf(String path) throws IOException, UnsafePathException {
+        MessageDigest digest = Sha256.newDigest();
+        try (InputStream in = store.open(path)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest;
+    }
+
+    private static boolean isRoot(Planner.WantedFile file) {
+        return FileKind.recognise(file.name()).map(r -> r.kind().isRoot()).orElse(false);
+    }
+
     private static boolean isMetadata(Planner.WantedFile file) {
-        return file.name().equals("lxd.tar.xz") || file.name().equals("incus.tar.xz");
+        return FileKind.recognise(file.name()).map(r -> r.kind() == FileKind.METADATA).orElse(false);
     }
 
     /** Writes or updates the version's override file; returns whether it changed. */

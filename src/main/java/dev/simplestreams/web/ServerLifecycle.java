@@ -77,7 +77,7 @@ public final class ServerLifecycle implements ServletContextListener {
             ServerMetrics metrics = new ServerMetrics(indexer);
             context.setAttribute(METRICS, metrics);
             if (settings.mirrorConfig() != null) {
-                MirrorService mirror = new MirrorService(readMirrorConfig(settings.mirrorConfig()), store,
+                MirrorService mirror = new MirrorService(readMirrorConfig(settings.mirrorConfig()), store, cache,
                         indexer::current, indexer::requestRescan, new SingleServer(InetAddress.getLocalHost()
                                 .getHostName()), new MirrorService.Settings(settings.mirrorInterval(),
                                 settings.retentionGrace(), MIRROR_ATTEMPTS, MIRROR_RETRY_DELAY),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.ImageStore;
@@ -13,8 +14,10 @@ import dev.simplestreams.testing.Digests;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,9 +90,14 @@ class FetcherResumeTest {
     @Test
     void resumesWithRangeIntoTheSamePendingFile() throws Exception {
         AtomicLong progress = new AtomicLong();
-        try (ImageStore.PendingFile pending = fetcher().fetch(PATH, wanted(Digests.sha256(file)), progress::addAndGet)) {
+        byte[] prefix = "a metadata tarball".getBytes(StandardCharsets.UTF_8);
+        MessageDigest metadata = Sha256.newDigest();
+        metadata.update(prefix);
+        Fetcher.Fetched fetched = fetcher().fetch(PATH, wanted(Digests.sha256(file)), metadata, progress::addAndGet);
+        try (ImageStore.PendingFile pending = fetched.pending()) {
             pending.commit(false);
         }
+        assertEquals(Digests.sha256(prefix, file), fetched.combined(), "the fingerprint, computed across the cut");
         assertArrayEquals(file, Files.readAllBytes(dataDir.resolve(PATH)));
         assertEquals(List.of("null", "bytes=" + file.length / 3 + "-"), ranges);
         assertEquals(file.length, served.get(), "no byte was fetched twice");
@@ -100,7 +108,7 @@ class FetcherResumeTest {
     void discardsAFileWhoseHashDiffers() throws Exception {
         String wrong = "0".repeat(64);
         UpstreamException e = assertThrows(UpstreamException.class,
-                () -> fetcher().fetch(PATH, wanted(wrong), n -> { }));
+                () -> fetcher().fetch(PATH, wanted(wrong), null, n -> { }));
         assertTrue(e.reason().contains("the catalogue says " + wrong), e.getMessage());
         assertTrue(e.getMessage().startsWith("http://127.0.0.1:"), "names the URL: " + e.getMessage());
         try (Stream<Path> files = Files.walk(dataDir)) {

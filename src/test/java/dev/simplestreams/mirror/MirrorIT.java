@@ -46,6 +46,7 @@ class MirrorIT {
     private static final String STABLE = "busybox:stable:" + ARCH + ":default";
     private static final String V1 = "20261101_10:00";
     private static final String V2 = "20261102_10:00";
+    private static final int EDGE_ROOT_BYTES = 1 << 20;
     private static final ObjectMapper JSON = Downstream.JSON;
 
     private Path work;
@@ -64,7 +65,9 @@ class MirrorIT {
         downstreamData = work.resolve("downstream");
         // Upstream: a split image with container and VM roots (aliases and title in metadata.json), a product
         // the filter leaves out, and one whose id the downstream already uses for a local upload.
-        Path edge = Trees.splitImage(upstreamData, EDGE, V1, "edge rootfs v1".getBytes(StandardCharsets.UTF_8));
+        byte[] edgeRoot = new byte[EDGE_ROOT_BYTES];
+        new java.util.Random(1).nextBytes(edgeRoot);
+        Path edge = Trees.splitImage(upstreamData, EDGE, V1, edgeRoot);
         Files.write(edge.resolve("disk.qcow2"), "a vm disk".getBytes(StandardCharsets.UTF_8));
         Files.writeString(edge.resolve("metadata.json"),
                 "{\"aliases\": [\"box\", \"shared\"], \"release_title\": \"Edge (test)\"}");
@@ -124,6 +127,9 @@ class MirrorIT {
         assertFalse(down.has("debian:bookworm:" + ARCH + ":default"), "os: busybox leaves debian upstream");
         assertEquals("Edge (test)", down.at("/" + EDGE + "/release_title").asText());
         assertEquals("box", down.at("/" + EDGE + "/aliases").asText(), "the local product keeps 'shared'");
+        long hashed = JSON.readTree(get(downstream.uri("/status")).body()).at("/indexer/bytes_hashed").asLong();
+        assertTrue(hashed < EDGE_ROOT_BYTES, "the mirror hashed the root in-stream; the indexer read " + hashed
+                + " bytes, not the mirrored root again");
 
         // Local upload wins: its own bytes, reported as a conflict.
         assertEquals(Digests.sha256("local stable".getBytes(StandardCharsets.UTF_8)), down.at("/" + STABLE + "/versions/" + V1
