@@ -68,6 +68,24 @@ class CataloguePageTest {
     }
 
     @Test
+    void saysWhichVersionsAreMirroredAndFromWhere() {
+        SortedMap<String, Version> versions = new TreeMap<>();
+        for (String[] v : new String[][] {{"20261101_00:00", null}, {"20261102_00:00", "<b>up</b>"}}) {
+            SortedMap<String, Item> items = new TreeMap<>();
+            String dir = "images/a/b/amd64/default/" + v[0] + "/";
+            items.put("lxd.tar.xz", Item.file("lxd.tar.xz", dir + "lxd.tar.xz", 1, "f"));
+            items.put("rootfs.squashfs", Item.file("squashfs", dir + "rootfs.squashfs", 1, "g"));
+            versions.put(v[0], new Version(items, List.of(v[0].substring(0, 8) + "h".repeat(56)), v[1]));
+        }
+        SortedMap<String, Product> products = new TreeMap<>();
+        products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", null, "default", null, versions));
+        String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+                Instant.EPOCH), URL);
+        assertTrue(html.contains("<td class=\"source\">mirrored from &lt;b&gt;up&lt;/b&gt;</td>"), html);
+        assertTrue(html.contains("<td class=\"source\">uploaded</td>"));
+    }
+
+    @Test
     void beforeTheFirstCatalogue() {
         assertTrue(CataloguePage.render(null, URL).contains("being built"));
     }
