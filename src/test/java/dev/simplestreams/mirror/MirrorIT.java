@@ -140,7 +140,7 @@ class MirrorIT {
 
         String page = get(downstream.uri("/")).body();
         assertTrue(page.contains("mirrored from primary"), "page marks the mirrored version");
-        assertTrue(page.contains(">uploaded<"), "page marks the local version");
+        assertTrue(page.contains(">uploaded</small>"), "page marks the local version");
         String metrics = get(downstream.uri("/metrics")).body();
         assertTrue(metrics.contains("simplestreams_mirror_fetched_files_total{remote=\"primary\"} 2.0"), metrics);
         assertTrue(metrics.matches("(?s).*simplestreams_mirror_last_success_timestamp_seconds\\{remote=\"primary\"} 1\\.[0-9]+E9.*"),

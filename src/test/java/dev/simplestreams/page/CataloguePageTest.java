@@ -45,8 +45,8 @@ class CataloguePageTest {
         String html = CataloguePage.render(catalog, URL);
         assertEquals(400, html.split("<tr class=\"product\"", -1).length - 1);
         // each version once: metadata listed under two names counts once; both kinds of root make "container, VM"
-        assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00</td><td>container, VM</td><td class=\"num\">954 MiB"),
-                "one version row");
+        assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00<br><small class=\"source\">uploaded</small></td>"
+                + "<td>container, VM</td><td class=\"num\">954 MiB"), "one version row");
         assertTrue(html.contains("lxc launch images:os0/r\n") || html.contains("lxc launch images:os0/r</code>"));
         assertTrue(html.contains("<code>images/x</code>: why"));
     }
@@ -81,8 +81,9 @@ class CataloguePageTest {
         products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", null, "default", null, versions));
         String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
                 Instant.EPOCH), URL);
-        assertTrue(html.contains("<td class=\"source\">mirrored from &lt;b&gt;up&lt;/b&gt;</td>"), html);
-        assertTrue(html.contains("<td class=\"source\">uploaded</td>"));
+        assertTrue(html.contains("2026-11-02 00:00<br><small class=\"source\">mirrored from &lt;b&gt;up&lt;/b&gt;</small>"),
+                html);
+        assertTrue(html.contains("2026-11-01 00:00<br><small class=\"source\">uploaded</small>"));
     }
 
     @Test
