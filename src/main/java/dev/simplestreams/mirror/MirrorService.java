@@ -1,39 +1,26 @@
 package dev.simplestreams.mirror;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.simplestreams.catalog.Architectures;
-import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
-import dev.simplestreams.catalog.Sha256;
-import dev.simplestreams.catalog.ProductKey;
 import dev.simplestreams.catalog.PublishedCatalog;
-import dev.simplestreams.catalog.Version;
 import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.indexer.Pruner;
 import dev.simplestreams.mirror.MirrorConfig.Remote;
-import dev.simplestreams.store.FileExistsException;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
-import dev.simplestreams.store.StoredFile;
-import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +42,6 @@ public final class MirrorService implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MirrorService.class.getName());
     private static final String RETIRED_STATE = "mirror-retired.json";
-    private static final String METADATA_JSON = "metadata.json";
-    private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** {@code attempts}: tries per file (the later ones resume with Range); {@code retryDelay} between them. */
     public record Settings(Duration interval, Duration retentionGrace, int attempts, Duration retryDelay) {
@@ -80,15 +65,13 @@ public final class MirrorService implements AutoCloseable {
             List<Map<String, String>> skipped) {
     }
 
-    private final MirrorConfig config;
     private final ImageStore store;
-    private final HashCache cache;
     private final Supplier<PublishedCatalog> catalogue;
     private final Runnable catalogueChanged;
     private final Leadership leadership;
     private final Settings settings;
     private final MirrorEvents events;
-    private final Fetcher fetcher;
+    private final Installer installer;
     private final UpstreamClient client;
     private final MirrorState state;
     private final Pruner pruner;
@@ -129,17 +112,16 @@ public final class MirrorService implements AutoCloseable {
     public MirrorService(MirrorConfig config, ImageStore store, HashCache cache, Supplier<PublishedCatalog> catalogue,
             Runnable catalogueChanged, Leadership leadership, Settings settings, MirrorEvents events,
             UnaryOperator<String> environment) throws IOException {
-        this.config = config;
         this.store = store;
-        this.cache = cache;
         this.catalogue = catalogue;
         this.catalogueChanged = catalogueChanged;
         this.leadership = leadership;
         this.settings = settings;
         this.events = events;
         this.client = new UpstreamClient(config.caFile(), environment);
-        this.fetcher = new Fetcher(client, store, settings.attempts(), settings.retryDelay().toMillis());
         this.state = new MirrorState(store);
+        this.installer = new Installer(store, cache, new Fetcher(client, store, settings.attempts(),
+                settings.retryDelay().toMillis()), state, events);
         this.pruner = new Pruner(store, settings.retentionGrace(), RETIRED_STATE, "no longer listed by its upstream");
         config.remotes().forEach(r -> remotes.put(r.name(), new RemoteState(r)));
     }
@@ -232,14 +214,19 @@ public final class MirrorService implements AutoCloseable {
             Set<VersionKey> retired = new HashSet<>();
             remotes.values().forEach(rs -> retired.addAll(rs.retired));
             pruner.apply(retired, Instant.now());
+            // What is no longer scheduled was deleted: the mirror owns it no more.
             Set<String> scheduled = pruner.schedule().keySet();
             for (RemoteState rs : remotes.values()) {
+                Set<VersionKey> waiting = new HashSet<>();
                 for (VersionKey key : rs.retired) {
-                    if (!scheduled.contains(key.directory())) {
+                    if (scheduled.contains(key.directory())) {
+                        waiting.add(key);
+                    } else {
                         state.release(key.directory());
                         changed = true;
                     }
                 }
+                rs.retired = Set.copyOf(waiting);
             }
         } finally {
             current = null;
@@ -269,10 +256,14 @@ public final class MirrorService implements AutoCloseable {
                 LOG.fine(() -> "mirror " + remote.name() + ": upstream unchanged");
             } else {
                 List<UpstreamCatalog.Product> products = UpstreamCatalog.products(imagesUrl, images.body());
-                Planner.Plan plan = Planner.plan(remote, remote.url(), products, local(remote.name()));
+                Planner.Plan plan = Planner.plan(remote, remote.url(), products,
+                        new LocalContent(store, state, catalogue.get(), remote.name()));
                 rs.skipped = plan.problems();
                 plan.problems().forEach(p -> LOG.info("mirror " + remote.name() + ": skipped " + p));
-                changed = fetchAll(rs, plan, problems);
+                changed = installer.install(remote.name(), plan, problems, p -> rs.progress = p, bytes -> {
+                    rs.fetchedFiles.incrementAndGet();
+                    rs.fetchedBytes.addAndGet(bytes);
+                });
                 Set<VersionKey> retired = new HashSet<>();
                 Set<String> wanted = new HashSet<>();
                 plan.versions().forEach(v -> wanted.add(v.key().directory()));
@@ -309,206 +300,6 @@ public final class MirrorService implements AutoCloseable {
                 + Duration.between(started, finished).toMillis() + " ms"
                 + (progress == null ? "" : "; " + progress.snapshot()));
         return changed;
-    }
-
-    /** Fetches what the plan wants and the store lacks; returns whether anything was written. */
-    private boolean fetchAll(RemoteState rs, Planner.Plan plan, List<Problem> problems)
-            throws IOException, InterruptedException {
-        Map<Planner.WantedVersion, List<Planner.WantedFile>> missing = new LinkedHashMap<>();
-        long files = 0;
-        long bytes = 0;
-        boolean changed = false;
-        for (Planner.WantedVersion version : plan.versions()) {
-            List<Planner.WantedFile> needed = new ArrayList<>();
-            for (Planner.WantedFile file : version.files()) {
-                Optional<StoredFile> present = stat(version.key().file(file.name()));
-                if (present.isEmpty() || present.get().size() != file.size()) {
-                    needed.add(file);
-                    files++;
-                    bytes += file.size();
-                }
-            }
-            if (!needed.isEmpty()) {
-                missing.put(version, needed);
-            } else {
-                changed |= writeMetadataJson(rs.remote.name(), version);
-            }
-        }
-        Progress progress = new Progress(files, bytes);
-        rs.progress = progress;
-        if (!missing.isEmpty()) {
-            LOG.info("mirror " + rs.remote.name() + ": " + missing.size() + " version(s) to fetch, " + progress.snapshot());
-        }
-        long[] lastLog = {System.nanoTime()};
-        for (Map.Entry<Planner.WantedVersion, List<Planner.WantedFile>> entry : missing.entrySet()) {
-            if (stopping) {
-                throw new InterruptedException();
-            }
-            changed |= fetchVersion(rs, entry.getKey(), entry.getValue(), progress, problems, lastLog);
-        }
-        return changed;
-    }
-
-    /**
-     * Fetches every missing file of one version into pending files and commits them only when all arrived
-     * verified: root files first and the metadata tarball last, so the indexer never sees half a version. The
-     * metadata tarball is fetched first, so that its digest continues into each root's fingerprint while the
-     * root streams in; the hash cache learns both, and the indexer reads no mirrored root file again.
-     */
-    private boolean fetchVersion(RemoteState rs, Planner.WantedVersion version, List<Planner.WantedFile> needed,
-            Progress progress, List<Problem> problems, long[] lastLog) throws IOException, InterruptedException {
-        String remote = rs.remote.name();
-        String dir = version.key().directory();
-        List<Planner.WantedFile> ordered = new ArrayList<>(needed);
-        ordered.sort(Comparator.comparing(f -> !isMetadata(f)));
-        List<Fetcher.Fetched> fetched = new ArrayList<>();
-        try {
-            MessageDigest prefix = null;
-            String metaSha = null;
-            Optional<Planner.WantedFile> presentMeta = version.files().stream()
-                    .filter(f -> isMetadata(f) && !needed.contains(f)).findFirst();
-            if (presentMeta.isPresent()) {
-                prefix = digestOf(version.key().file(presentMeta.get().name()));
-                metaSha = presentMeta.get().sha256();
-            }
-            for (Planner.WantedFile file : ordered) {
-                Fetcher.Fetched got = fetcher.fetch(version.key().file(file.name()), file,
-                        isRoot(file) ? prefix : null, n -> {
-                            progress.bytes(n);
-                            long now = System.nanoTime();
-                            if (now - lastLog[0] > PROGRESS_LOG_NANOS) {
-                                lastLog[0] = now;
-                                LOG.info("mirror " + remote + ": " + progress.snapshot());
-                            }
-                        });
-                fetched.add(got);
-                if (isMetadata(file)) {
-                    prefix = got.state();
-                    metaSha = got.sha256();
-                }
-            }
-            state.own(dir, remote);
-            writeMetadataJson(remote, version);
-            for (int i = ordered.size() - 1; i >= 0; i--) {
-                Planner.WantedFile file = ordered.get(i);
-                Fetcher.Fetched got = fetched.get(i);
-                boolean replace = stat(version.key().file(file.name())).isPresent();
-                StoredFile stored = got.pending().commit(replace);
-                boolean combined = got.combined() != null;
-                cache.put(stored.path(), new HashCache.Entry(stored.size(), stored.modifiedMillis(), got.sha256(),
-                        combined ? metaSha : null, got.combined(), null));
-                progress.file();
-                rs.fetchedFiles.incrementAndGet();
-                rs.fetchedBytes.addAndGet(file.size());
-                events.fileFetched(remote, file.size());
-            }
-            LOG.info("mirror " + remote + ": fetched " + dir + "; " + progress.snapshot());
-            return true;
-        } catch (UpstreamException e) {
-            problems.add(new Problem(e.url().toString(), e.reason() + " (version " + dir + " not mirrored this time)"));
-            events.failed(remote);
-            return false;
-        } catch (UnsafePathException | FileExistsException e) {
-            problems.add(new Problem(dir, "conflict: " + e.getMessage() + "; the local file wins"));
-            events.failed(remote);
-            return false;
-        } finally {
-            for (Fetcher.Fetched got : fetched) {
-                got.pending().close();
-            }
-        }
-    }
-
-    /** The unfinished digest of a small file already here (a metadata tarball mirrored earlier). */
-    private MessageDigest digestOf(String path) throws IOException, UnsafePathException {
-        MessageDigest digest = Sha256.newDigest();
-        try (InputStream in = store.open(path)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return digest;
-    }
-
-    private static boolean isRoot(Planner.WantedFile file) {
-        return FileKind.recognise(file.name()).map(r -> r.kind().isRoot()).orElse(false);
-    }
-
-    private static boolean isMetadata(Planner.WantedFile file) {
-        return FileKind.recognise(file.name()).map(r -> r.kind() == FileKind.METADATA).orElse(false);
-    }
-
-    /** Writes or updates the version's override file; returns whether it changed. */
-    private boolean writeMetadataJson(String remote, Planner.WantedVersion version) throws IOException {
-        if (!remote.equals(state.owner(version.key().directory()))) {
-            return false;
-        }
-        String path = version.key().file(METADATA_JSON);
-        try {
-            Optional<StoredFile> existing = store.stat(path);
-            if (existing.isPresent()) {
-                try (InputStream in = store.open(path)) {
-                    if (Arrays.equals(in.readNBytes(version.metadataJson().length + 1), version.metadataJson())) {
-                        return false;
-                    }
-                }
-            }
-            try (ImageStore.PendingFile file = store.create(path)) {
-                file.write(version.metadataJson(), 0, version.metadataJson().length);
-                file.commit(existing.isPresent());
-            }
-            return true;
-        } catch (UnsafePathException | FileExistsException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Optional<StoredFile> stat(String path) throws IOException {
-        try {
-            return store.stat(path);
-        } catch (UnsafePathException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** This server's own content, as the planner sees it for one remote. */
-    private Planner.Local local(String remote) {
-        PublishedCatalog current = catalogue.get();
-        return new Planner.Local() {
-            @Override
-            public boolean hasForeignContent(ProductKey product) {
-                try {
-                    for (StoredFile file : store.list(product.directory())) {
-                        String versionDir = file.parent();
-                        if (!remote.equals(state.owner(versionDir))) {
-                            return true;
-                        }
-                    }
-                    return false;
-                } catch (IOException e) {
-                    // Unknown is treated as local: the mirror never risks overwriting an upload.
-                    return true;
-                }
-            }
-
-            @Override
-            public Optional<String> foreignAliasOwner(String alias, String arch) {
-                if (current == null) {
-                    return Optional.empty();
-                }
-                String kernelArch = Architectures.kernelName(arch).orElse(arch);
-                for (Map.Entry<String, Product> entry : current.products().entrySet()) {
-                    Product product = entry.getValue();
-                    boolean sameArch = kernelArch.equals(Architectures.kernelName(product.arch()).orElse(product.arch()));
-                    boolean ours = product.versions().values().stream().map(Version::origin).allMatch(remote::equals);
-                    if (sameArch && !ours && Arrays.asList(product.aliases().split(",")).contains(alias)) {
-                        return Optional.of(entry.getKey());
-                    }
-                }
-                return Optional.empty();
-            }
-        };
     }
 
     @Override
