@@ -121,7 +121,10 @@ public final class UpstreamClient {
         }
     }
 
-    /** The JVM's proxy properties win; the environment's variables are what curl and most tools honour. */
+    /**
+     * The JVM's proxy properties win; the environment's variables are what curl and most tools honour. Loopback
+     * is always reached directly, as the JVM's own default {@code http.nonProxyHosts} does.
+     */
     static ProxySelector proxies(UnaryOperator<String> environment) {
         if (System.getProperty("https.proxyHost") != null || System.getProperty("http.proxyHost") != null) {
             return ProxySelector.getDefault();
@@ -145,7 +148,7 @@ public final class UpstreamClient {
             @Override
             public List<Proxy> select(URI uri) {
                 String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-                boolean direct = noProxy.stream().anyMatch(n -> n.equals("*") || host.equals(n)
+                boolean direct = isLoopback(host) || noProxy.stream().anyMatch(n -> n.equals("*") || host.equals(n)
                         || host.endsWith("." + n));
                 Optional<InetSocketAddress> proxy = "https".equals(uri.getScheme()) ? https : plain;
                 return direct || proxy.isEmpty() ? List.of(Proxy.NO_PROXY)
@@ -157,6 +160,10 @@ public final class UpstreamClient {
                 // The request fails and is reported with its URL; nothing to remember here.
             }
         };
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
     }
 
     private static String first(UnaryOperator<String> environment, String... names) {

@@ -135,6 +135,10 @@ class MirrorIT {
         assertEquals(Digests.sha256("local stable".getBytes(StandardCharsets.UTF_8)), down.at("/" + STABLE + "/versions/" + V1
                 + "/items/rootfs.squashfs/sha256").asText());
         String status = get(downstream.uri("/status")).body();
+        JsonNode progress = Downstream.remoteStatus(downstream).get("progress");
+        assertEquals(2, progress.get("files_done").asInt(), progress::toString);
+        assertEquals(progress.get("bytes_total"), progress.get("bytes_done"), progress::toString);
+        assertTrue(progress.get("bytes_total").asLong() > EDGE_ROOT_BYTES, progress::toString);
         assertTrue(status.contains("conflict: this product exists here already"), status);
         assertTrue(status.contains("alias 'shared' is used here by " + STABLE), status);
 
