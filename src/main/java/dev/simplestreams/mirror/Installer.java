@@ -62,7 +62,7 @@ final class Installer {
             List<Planner.WantedFile> needed = new ArrayList<>();
             for (Planner.WantedFile file : version.files()) {
                 Optional<StoredFile> present = stat(version.key().file(file.name()));
-                if (present.isEmpty() || present.get().size() != file.size()) {
+                if (present.isEmpty() || !same(present.get(), file)) {
                     needed.add(file);
                     files++;
                     bytes += file.size();
@@ -168,6 +168,15 @@ final class Installer {
             }
         }
         return digest;
+    }
+
+    /**
+     * Whether the file here is the one the upstream lists: same size and, when the hash cache knows it (it does
+     * for whatever the mirror wrote), the same sha256, so a file replaced upstream is fetched again.
+     */
+    private boolean same(StoredFile present, Planner.WantedFile file) {
+        return present.size() == file.size()
+                && cache.lookup(present).map(e -> e.sha256().equals(file.sha256())).orElse(true);
     }
 
     private static boolean isRoot(Planner.WantedFile file) {

@@ -206,6 +206,20 @@ class MirrorIT {
 
     @Test
     @Order(5)
+    void aFileReplacedUpstreamIsFetchedAgain() throws Exception {
+        Path root = upstreamData.resolve("images/busybox/edge/" + ARCH + "/default/" + V2 + "/rootfs.squashfs");
+        byte[] replaced = "edge rootfs V2".getBytes(StandardCharsets.UTF_8);
+        String sha = Digests.sha256(replaced);
+        Files.write(root, replaced);
+        await(upstream.uri("/streams/v1/images.json"), body -> body.contains(sha));
+        sync();
+        await(downstream.uri("/streams/v1/images.json"), body -> body.contains(sha));
+        assertEquals(sha, Digests.sha256(downstreamData.resolve("images/busybox/edge/" + ARCH + "/default/" + V2
+                + "/rootfs.squashfs")));
+    }
+
+    @Test
+    @Order(6)
     void syncOnDemandNeedsTheUploadersCredentials() throws Exception {
         HttpResponse<String> refused = Downstream.post(downstream.uri("/mirror/sync"), false);
         assertEquals(401, refused.statusCode(), refused.body());
