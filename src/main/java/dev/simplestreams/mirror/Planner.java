@@ -15,10 +15,13 @@ import dev.simplestreams.mirror.MirrorConfig.Remote;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Decides what one remote should contribute here: the upstream's products, filtered, newest {@code keep}
@@ -29,6 +32,7 @@ import java.util.Optional;
 public final class Planner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern COMPACT_VERSION = Pattern.compile("\\d{8}_\\d{4}");
 
     /** One file to have locally: our file name, where to fetch it, and what it must be. */
     public record WantedFile(String name, URI url, long size, String sha256) {
@@ -85,9 +89,14 @@ public final class Planner {
         for (Map.Entry<String, Map<String, UpstreamCatalog.Item>> version : product.versions().entrySet()) {
             VersionKey versionKey;
             try {
-                versionKey = Layout.versionKey(key, version.getKey());
+                versionKey = Layout.versionKey(key, localVersionName(version.getKey()));
             } catch (LayoutException e) {
                 problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: " + e.getMessage()));
+                continue;
+            }
+            if (versions.stream().anyMatch(v -> v.key().equals(versionKey))) {
+                problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: another upstream "
+                        + "version is also named " + versionKey.version() + " here"));
                 continue;
             }
             List<WantedFile> files = new ArrayList<>();
@@ -101,6 +110,7 @@ public final class Planner {
         if (versions.isEmpty()) {
             return;
         }
+        versions.sort(Comparator.comparing(WantedVersion::key));
         if (local.hasForeignContent(key)) {
             problems.add(new Problem(key.directory(), "conflict: this product exists here already (uploaded or "
                     + "from another remote); the local product wins and " + product.id() + " from remote '"
@@ -116,13 +126,22 @@ public final class Planner {
         }
     }
 
+    /**
+     * Some servers name versions {@code YYYYMMDD_HHMM}; this layout spells the same moment {@code YYYYMMDD_HH:MM},
+     * which sorts the same way. Anything else is taken as it is (and refused if it is not a date).
+     */
+    private static String localVersionName(String upstream) {
+        return COMPACT_VERSION.matcher(upstream).matches()
+                ? upstream.substring(0, 11) + ":" + upstream.substring(11) : upstream;
+    }
+
     /** Directory names from the product id (what the upstream's own tree is likely to use), else its fields. */
     private static ProductKey productKey(UpstreamCatalog.Product product) throws LayoutException {
         String[] id = product.id().split(":", -1);
         if (id.length == 4) {
             return Layout.productKey(id[0], id[1], id[2], id[3]);
         }
-        return Layout.productKey(value(product.os()).toLowerCase(java.util.Locale.ROOT), value(product.release()),
+        return Layout.productKey(value(product.os()).toLowerCase(Locale.ROOT), value(product.release()),
                 value(product.arch()), value(product.variant()));
     }
 

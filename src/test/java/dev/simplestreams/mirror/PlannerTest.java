@@ -95,6 +95,17 @@ class PlannerTest {
     }
 
     @Test
+    void takesCompactVersionNamesInThisLayoutsSpelling() throws Exception {
+        Planner.Plan plan = Planner.plan(remote(", keep: 1"), BASE, List.of(product("ubuntu:noble:amd64:default",
+                "20261101_0915", "20261102_0915", "20261102_09:15")), NOTHING_LOCAL);
+        assertEquals(List.of("images/ubuntu/noble/amd64/default/20261102_09:15"),
+                plan.versions().stream().map(v -> v.key().directory()).toList());
+        assertTrue(plan.versions().get(0).files().get(0).url().toString().contains("/20261102_"));
+        assertTrue(plan.problems().toString().contains("another upstream version is also named 20261102_09:15 here"),
+                plan.problems().toString());
+    }
+
+    @Test
     void neverTrustsUpstreamNamesOrPaths() throws Exception {
         Map<String, UpstreamCatalog.Item> escaping = new LinkedHashMap<>();
         escaping.put("lxd.tar.xz", item("lxd.tar.xz", "../../etc/lxd.tar.xz"));
