@@ -30,12 +30,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The read-replica case end to end: an upstream instance of the WAR behind nginx (TLS with a private CA, which
  * the mirror trusts through its ca_file), and a downstream instance mirroring it with filters, a local upload
- * that conflicts, the real {@code lxc} listing the mirrored image from the downstream over TLS, an unchanged
- * upstream costing two conditional requests, and a version the upstream replaces being pruned here.
+ * that conflicts, the real {@code lxc} and {@code incus} listing the mirrored image from the downstream over
+ * TLS, an unchanged upstream costing two conditional requests, a version the upstream replaces being pruned
+ * here, and a file replaced upstream fetched again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -151,20 +154,23 @@ class MirrorIT {
                 metrics);
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lxc", "incus"})
     @Order(2)
-    void theRealLxcClientListsTheMirroredImageFromTheDownstream() throws Exception {
-        downstreamTls = NginxTlsProxy.start(work.resolve("nginx-down"), ca, downstream.port());
-        Path conf = work.resolve("lxc-conf");
+    void theRealClientsListTheMirroredImageFromTheDownstream(String client) throws Exception {
+        if (downstreamTls == null) {
+            downstreamTls = NginxTlsProxy.start(work.resolve("nginx-down"), ca, downstream.port());
+        }
+        Path conf = work.resolve(client + "-conf");
         Files.createDirectories(conf.resolve("servercerts"));
         Files.copy(ca.caCert(), conf.resolve("servercerts").resolve("replica.crt"));
         Map<String, String> env = new HashMap<>();
-        env.put("LXD_CONF", conf.toString());
-        env.put("XDG_CACHE_HOME", work.resolve("lxc-cache").toString());
+        env.put(client.equals("lxc") ? "LXD_CONF" : "INCUS_CONF", conf.toString());
+        env.put("XDG_CACHE_HOME", work.resolve(client + "-cache").toString());
         env.put("NO_PROXY", "127.0.0.1");
-        Cli lxc = Cli.create().env(env);
-        lxc.run("lxc", "remote", "add", "replica", downstreamTls.httpsUrl(), "--protocol=simplestreams").orThrow();
-        JsonNode listed = JSON.readTree(lxc.run("lxc", "image", "list", "replica:", "--format=json").orThrow().stdout());
+        Cli cli = Cli.create().env(env);
+        cli.run(client, "remote", "add", "replica", downstreamTls.httpsUrl(), "--protocol=simplestreams").orThrow();
+        JsonNode listed = JSON.readTree(cli.run(client, "image", "list", "replica:", "--format=json").orThrow().stdout());
         String fingerprint = JSON.readTree(get(upstream.uri("/streams/v1/images.json")).body())
                 .at("/products/" + EDGE + "/versions/" + V1 + "/items/lxd.tar.xz/combined_squashfs_sha256").asText();
         boolean found = false;
