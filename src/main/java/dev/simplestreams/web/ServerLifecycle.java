@@ -15,7 +15,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +54,8 @@ public final class ServerLifecycle implements ServletContextListener {
         if (settings.debug()) {
             enableDebugLogging();
         }
+        // Before anything starts: a bad file must not leave an indexer running in an application that failed.
+        MirrorConfig mirrorConfig = settings.mirrorConfig() == null ? null : readMirrorConfig(settings.mirrorConfig());
         try {
             DataRoot root = new DataRoot(settings.dataDir());
             Files.createDirectories(root.path().resolve(Layout.IMAGES));
@@ -76,10 +77,10 @@ public final class ServerLifecycle implements ServletContextListener {
             context.setAttribute(INDEXER, indexer);
             ServerMetrics metrics = new ServerMetrics(indexer);
             context.setAttribute(METRICS, metrics);
-            if (settings.mirrorConfig() != null) {
-                MirrorService mirror = new MirrorService(readMirrorConfig(settings.mirrorConfig()), store, cache,
-                        indexer::current, indexer::requestRescan, new SingleServer(InetAddress.getLocalHost()
-                                .getHostName()), new MirrorService.Settings(settings.mirrorInterval(),
+            if (mirrorConfig != null) {
+                MirrorService mirror = new MirrorService(mirrorConfig, store, cache,
+                        indexer::current, indexer::requestRescan, new SingleServer(identity()),
+                        new MirrorService.Settings(settings.mirrorInterval(),
                                 settings.retentionGrace(), MIRROR_ATTEMPTS, MIRROR_RETRY_DELAY),
                         metrics.mirrorEvents(), System::getenv);
                 mirror.start();
@@ -92,6 +93,12 @@ public final class ServerLifecycle implements ServletContextListener {
             throw new IllegalStateException("cannot use data root " + settings.dataDir() + ": " + e.getMessage()
                     + " (set SIMPLESTREAMS_DIR to a writable directory)", e);
         }
+    }
+
+    /** For the status document; a name lookup that can fail (no DNS in a pod) must not stop the start. */
+    private static String identity() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "this server" : host;
     }
 
     /** A configuration that cannot be used stops the start: mirroring silently nothing would go unnoticed. */

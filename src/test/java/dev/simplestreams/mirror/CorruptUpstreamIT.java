@@ -5,6 +5,7 @@ import static dev.simplestreams.mirror.Downstream.await;
 import static dev.simplestreams.mirror.Downstream.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,6 +110,17 @@ class CorruptUpstreamIT {
         try (Stream<Path> walk = Files.walk(work)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** Mirroring nothing without a word would go unnoticed; the log says what is wrong with the file. */
+    @Test
+    void aConfigurationThatCannotBeUsedStopsTheStart() throws Exception {
+        Path config = work.resolve("typo.yaml");
+        Files.writeString(config, "remotes: [{name: x, url: 'https://127.0.0.1:9/', images: [{oss: debian}]}]\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TomcatServer.start(
+                work.resolve("typo-data"), Map.of("MIRROR_CONFIG", config.toString())));
+        assertTrue(e.getMessage().contains("failed to start"), e.getMessage());
+        assertFalse(Files.exists(work.resolve("typo-data/images")), "nothing was started on the data root");
     }
 
     @Test
