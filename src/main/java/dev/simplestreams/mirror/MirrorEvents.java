@@ -5,20 +5,6 @@ import java.time.Instant;
 /** What the mirror reports as it works, for metrics. Called from the mirror's thread; must return quickly. */
 public interface MirrorEvents {
 
-    MirrorEvents NONE = new MirrorEvents() {
-        @Override
-        public void fileFetched(String remote, long bytes) {
-        }
-
-        @Override
-        public void failed(String remote) {
-        }
-
-        @Override
-        public void synced(String remote, Instant when) {
-        }
-    };
-
     /** A file arrived, verified, and was committed. */
     void fileFetched(String remote, long bytes);
 
