@@ -75,12 +75,13 @@ public final class CatalogBuilder {
         published.values().forEach(source -> addDeltas(source, itemsByVersion));
 
         SortedMap<String, Version> versions = new TreeMap<>();
-        itemsByVersion.forEach((name, items) -> versions.put(name, new Version(items, fingerprintsByVersion.get(name))));
+        itemsByVersion.forEach((name, items) -> versions.put(name, new Version(items, fingerprintsByVersion.get(name),
+                origin(published.get(name)))));
 
         List<VersionSource> newestFirst = new ArrayList<>(published.values());
         java.util.Collections.reverse(newestFirst);
         Overrides overrides = newestFirst.stream().map(VersionSource::overrides).filter(o -> o != null)
-                .findFirst().orElse(new Overrides(null, null, null));
+                .findFirst().orElse(Overrides.NONE);
         String description = newestFirst.stream().map(VersionSource::metadata).filter(m -> m != null)
                 .map(m -> m.property("description")).filter(d -> d != null && !d.isBlank()).findFirst().orElse(null);
         List<String> aliases = overrides.aliases() != null ? overrides.aliases() : defaultAliases(key);
@@ -93,6 +94,10 @@ public final class CatalogBuilder {
                 key.variant(),
                 description,
                 versions);
+    }
+
+    private static String origin(VersionSource source) {
+        return source.overrides() == null ? null : source.overrides().mirroredFrom();
     }
 
     /** The items of one version, or null (with a problem recorded) when it cannot be published. */

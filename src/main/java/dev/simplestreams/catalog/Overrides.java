@@ -13,9 +13,12 @@ import java.util.regex.Pattern;
 /**
  * A version's {@code metadata.json}: overrides of {@code os}, {@code release_title} and {@code aliases}.
  * Aliases may be given as a JSON array or a comma-separated string; either way they come out clean.
- * Null fields were not given.
+ * {@code mirrored_from} names the remote a mirror took the version from (the page shows it); uploads leave it
+ * out. Null fields were not given.
  */
-public record Overrides(String os, String releaseTitle, List<String> aliases) {
+public record Overrides(String os, String releaseTitle, List<String> aliases, String mirroredFrom) {
+
+    public static final Overrides NONE = new Overrides(null, null, null, null);
 
     public static final int MAX_BYTES = 64 * 1024;
     private static final int MAX_ALIASES = 64;
@@ -40,7 +43,18 @@ public record Overrides(String os, String releaseTitle, List<String> aliases) {
             throw new MetadataException("metadata.json must be a JSON object like "
                     + "{\"os\": \"Ubuntu\", \"release_title\": \"22.04 LTS\", \"aliases\": [\"jammy\"]}");
         }
-        return new Overrides(text(root, "os"), text(root, "release_title"), aliases(root.get("aliases")));
+        return new Overrides(text(root, "os"), text(root, "release_title"), aliases(root.get("aliases")),
+                text(root, "mirrored_from"));
+    }
+
+    /** Whether {@code alias} may appear in the catalogue as it is; for aliases taken from elsewhere (a mirror). */
+    public static boolean isValidAlias(String alias) {
+        return alias != null && ALIAS.matcher(alias).matches();
+    }
+
+    /** Whether {@code value} is acceptable as {@code os} or {@code release_title}. */
+    public static boolean isValidText(String value) {
+        return value != null && TEXT.matcher(value).matches();
     }
 
     private static String text(JsonNode root, String field) throws MetadataException {

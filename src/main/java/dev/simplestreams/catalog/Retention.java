@@ -50,6 +50,6 @@ public final class Retention {
                 items.put(item.getKey(), item.getValue());
             }
         }
-        return new Version(items, version.fingerprints());
+        return new Version(items, version.fingerprints(), version.origin());
     }
 }

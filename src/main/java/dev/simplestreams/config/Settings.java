@@ -2,6 +2,7 @@ package dev.simplestreams.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,10 +23,13 @@ import java.util.function.UnaryOperator;
  * @param retentionGrace   RETENTION_GRACE_MINUTES: how long a version left out by KEEP_VERSIONS stays
  *                         downloadable before its files are deleted; longer than the clients' one-hour cache
  * @param metrics          METRICS: {@code off} (or {@code false}, {@code 0}) answers /metrics with 404; on by default
+ * @param mirrorConfig     MIRROR_CONFIG: the mirror's configuration file (remotes and filters); null: no mirroring
+ * @param mirrorInterval   MIRROR_INTERVAL_MINUTES: time between syncs of the mirror's remotes
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
-        String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace, boolean metrics) {
+        String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace, boolean metrics,
+        Path mirrorConfig, Duration mirrorInterval) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
@@ -39,6 +43,9 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
         }
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("MAX_UPLOAD_BYTES must be a positive number of bytes");
+        }
+        if (mirrorInterval.isZero()) {
+            throw new IllegalArgumentException("MIRROR_INTERVAL_MINUTES must be at least 1");
         }
     }
 
@@ -56,7 +63,9 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 number(lookup, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
                 (int) Math.min(Integer.MAX_VALUE, number(lookup, "KEEP_VERSIONS", 0)),
                 Duration.ofMinutes(number(lookup, "RETENTION_GRACE_MINUTES", 120)),
-                onUnlessOff(lookup, "METRICS"));
+                onUnlessOff(lookup, "METRICS"),
+                Optional.ofNullable(text(lookup, "MIRROR_CONFIG", null)).map(Path::of).orElse(null),
+                Duration.ofMinutes(number(lookup, "MIRROR_INTERVAL_MINUTES", 60)));
     }
 
     public boolean hasUploader() {
@@ -70,7 +79,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 + ", allowDeletes=" + allowDeletes + ", quietPeriod=" + quietPeriod + ", rescanInterval="
                 + rescanInterval + ", writeAuth=" + writeAuth + ", uploadUser=" + uploadUser + ", uploadPassword="
                 + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + ", keepVersions="
-                + keepVersions + ", retentionGrace=" + retentionGrace + ", metrics=" + metrics + "]";
+                + keepVersions + ", retentionGrace=" + retentionGrace + ", metrics=" + metrics + ", mirrorConfig="
+                + mirrorConfig + ", mirrorInterval=" + mirrorInterval + "]";
     }
 
     /** Taken as given: spaces at either end may be part of a password. */

@@ -21,8 +21,9 @@ import java.util.logging.Logger;
  * Deletes the files of versions retention took out of the catalogue, but only after a grace period: LXD
  * and Incus daemons cache a catalogue for an hour and must still be able to download what it lists. The
  * moment each version left the catalogue is kept in the store's state, so a restart does not reset it.
+ * The mirror uses one of its own, under another state name, for versions its upstreams dropped.
  */
-final class Pruner {
+public final class Pruner {
 
     private static final Logger LOG = Logger.getLogger(Pruner.class.getName());
     private static final String STATE_NAME = "retired.json";
@@ -30,13 +31,22 @@ final class Pruner {
 
     private final ImageStore store;
     private final Duration grace;
+    private final String stateName;
+    private final String why;
     private final Map<String, Long> retiredAt = new TreeMap<>();
 
     Pruner(ImageStore store, Duration grace) {
+        this(store, grace, STATE_NAME, "out of the catalogue (KEEP_VERSIONS)");
+    }
+
+    /** {@code why} says in the log why the versions were retired. */
+    public Pruner(ImageStore store, Duration grace, String stateName, String why) {
         this.store = store;
         this.grace = grace;
+        this.stateName = stateName;
+        this.why = why;
         try {
-            Optional<byte[]> saved = store.readState(STATE_NAME);
+            Optional<byte[]> saved = store.readState(stateName);
             if (saved.isPresent()) {
                 retiredAt.putAll(JSON.readValue(saved.get(), new TypeReference<Map<String, Long>>() { }));
             }
@@ -46,7 +56,7 @@ final class Pruner {
     }
 
     /** When each retired version's files will be deleted. */
-    synchronized Map<String, Instant> schedule() {
+    public synchronized Map<String, Instant> schedule() {
         Map<String, Instant> schedule = new TreeMap<>();
         retiredAt.forEach((dir, at) -> schedule.put(dir, Instant.ofEpochMilli(at).plus(grace)));
         return schedule;
@@ -56,7 +66,7 @@ final class Pruner {
      * Records the versions the catalogue just left out and deletes those whose grace period is over. Call only
      * after a catalogue was built and published: a failed pass must never delete anything.
      */
-    synchronized void apply(Collection<VersionKey> retired, Instant now) throws IOException {
+    public synchronized void apply(Collection<VersionKey> retired, Instant now) throws IOException {
         Set<String> current = new HashSet<>();
         retired.forEach(key -> current.add(key.directory()));
         boolean changed = retiredAt.keySet().retainAll(current);
@@ -69,7 +79,7 @@ final class Pruner {
             }
             try {
                 store.delete(dir);
-                LOG.info("deleted " + dir + ": out of the catalogue (KEEP_VERSIONS) since more than " + grace);
+                LOG.info("deleted " + dir + ": " + why + " since more than " + grace);
             } catch (UnsafePathException e) {
                 LOG.log(Level.WARNING, "not deleting " + dir + ": " + e.getMessage());
             }
@@ -77,7 +87,7 @@ final class Pruner {
             changed = true;
         }
         if (changed) {
-            store.writeState(STATE_NAME, JSON.writeValueAsBytes(retiredAt));
+            store.writeState(stateName, JSON.writeValueAsBytes(retiredAt));
         }
     }
 }

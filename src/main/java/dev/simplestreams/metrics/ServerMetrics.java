@@ -5,16 +5,19 @@ import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Version;
 import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.mirror.MirrorEvents;
 import dev.simplestreams.upload.StoredResult;
 import dev.simplestreams.upload.UploadReport;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -34,6 +37,10 @@ public final class ServerMetrics {
     private final Counter uploadedBytes;
     private final Counter downloads;
     private final Counter downloadBytes;
+    private final Counter mirrorFiles;
+    private final Counter mirrorBytes;
+    private final Counter mirrorFailures;
+    private final Gauge mirrorLastSuccess;
     private volatile CatalogueSize size = new CatalogueSize(null, 0);
 
     public ServerMetrics(IndexerService indexer) {
@@ -49,6 +56,17 @@ public final class ServerMetrics {
         downloadBytes = Counter.builder().name("simplestreams_download_bytes")
                 .help("Bytes of image files sent (the length of each 200 or 206 response body)").register(registry);
 
+        mirrorFiles = Counter.builder().name("simplestreams_mirror_fetched_files")
+                .help("Files fetched from upstream remotes, verified and stored, by remote").labelNames("remote")
+                .register(registry);
+        mirrorBytes = Counter.builder().name("simplestreams_mirror_fetched_bytes")
+                .help("Bytes of those files, by remote").labelNames("remote").register(registry);
+        mirrorFailures = Counter.builder().name("simplestreams_mirror_failures")
+                .help("Upstream documents or files that could not be used (see /status), by remote")
+                .labelNames("remote").register(registry);
+        mirrorLastSuccess = Gauge.builder().name("simplestreams_mirror_last_success_timestamp_seconds")
+                .help("When the last sync of the remote ended without a problem (Unix time)").labelNames("remote")
+                .register(registry);
         counter("simplestreams_indexing_runs", "Indexing passes finished, successful or not", indexer,
                 s -> s.runs());
         counter("simplestreams_indexing_failures", "Indexing passes that failed (and were retried)", indexer,
@@ -92,6 +110,27 @@ public final class ServerMetrics {
         if (bytes > 0) {
             downloadBytes.inc(bytes);
         }
+    }
+
+    /** Where the mirror reports its progress. */
+    public MirrorEvents mirrorEvents() {
+        return new MirrorEvents() {
+            @Override
+            public void fileFetched(String remote, long bytes) {
+                mirrorFiles.labelValues(remote).inc();
+                mirrorBytes.labelValues(remote).inc(bytes);
+            }
+
+            @Override
+            public void failed(String remote) {
+                mirrorFailures.labelValues(remote).inc();
+            }
+
+            @Override
+            public void synced(String remote, Instant when) {
+                mirrorLastSuccess.labelValues(remote).set(when.toEpochMilli() / 1000.0);
+            }
+        };
     }
 
     public String contentType() {

@@ -48,7 +48,7 @@ public final class CataloguePage {
             td.num{white-space:nowrap}details summary{cursor:pointer}tr.product>td{border-bottom:0}
             tr.more>td{padding-top:0}.more .cmd{max-width:52rem}
             .versions{margin:.4rem 0;font-size:.9rem}.versions td,.versions th{border-bottom:1px dotted var(--line);padding:.25rem .4rem}
-            .fp{word-break:break-all}.desc{margin:.2rem 0}
+            .fp{word-break:break-all}.desc{margin:.2rem 0}.source{white-space:normal;color:var(--muted)}
             @media (max-width:760px){#catalogue>thead{display:none}#catalogue,#catalogue>tbody,#catalogue>tbody>tr,#catalogue>tbody>tr>td{display:block;width:auto}
             #catalogue>tbody>tr{border:1px solid var(--line);padding:.3rem}tr.product{border-bottom:0!important;border-radius:8px 8px 0 0;margin-top:.6rem}
             tr.more{border-top:0!important;border-radius:0 0 8px 8px}.versions th:nth-child(2),.versions td:nth-child(2){display:none}
@@ -220,7 +220,11 @@ public final class CataloguePage {
         html.append("<table class=\"versions\"><thead><tr><th>Version</th><th>Type</th><th>Size</th>")
                 .append("<th>Fingerprints</th></tr></thead><tbody>");
         for (Map.Entry<String, Version> version : versions) {
+            // Under the date rather than in a column of its own: a phone has no width to spare.
+            String origin = version.getValue().origin();
             html.append("<tr><td class=\"num\">").append(Html.escape(versionDate(version.getKey())))
+                    .append("<br><small class=\"source\">")
+                    .append(origin == null ? "uploaded" : "mirrored from " + Html.escape(origin)).append("</small>")
                     .append("</td><td>").append(ImageType.of(version.getValue()).label()).append("</td><td class=\"num\">")
                     .append(humanSize(size(version.getValue()))).append("</td><td class=\"fp\">");
             List<String> fingerprints = version.getValue().fingerprints();

@@ -10,7 +10,8 @@ import java.io.IOException;
 /**
  * Serves {@code streams/v1/index.json} and {@code images.json} from the catalogue in memory: always the
  * state just published (no file cache in between), always 200 with the whole body (clients accept
- * nothing else), gzip-compressed when asked.
+ * nothing else), gzip-compressed when asked. A mirror downstream revalidates with {@code If-None-Match} and
+ * gets 304 while nothing changed; LXD and Incus never send it, so they always get the 200 they require.
  */
 public final class CatalogServlet extends HttpServlet {
 
@@ -32,13 +33,21 @@ public final class CatalogServlet extends HttpServlet {
         }
         boolean index = document.equals("/index.json");
         boolean gzip = acceptsGzip(request);
+        // One tag per published state and encoding (each encoding is a different representation).
+        String etag = "\"" + catalog.updated().toEpochMilli() + "." + catalog.updated().getNano()
+                + (gzip ? "-gz" : "") + "\"";
+        response.setHeader("ETag", etag);
+        response.setHeader("Vary", "Accept-Encoding");
+        if (etag.equals(request.getHeader("If-None-Match"))) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
         byte[] body = index ? (gzip ? catalog.indexGzip() : catalog.indexJson())
                 : (gzip ? catalog.imagesGzip() : catalog.imagesJson());
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("Vary", "Accept-Encoding");
         response.setDateHeader("Last-Modified", catalog.updated().toEpochMilli());
         if (gzip) {
             response.setHeader("Content-Encoding", "gzip");

@@ -3,6 +3,7 @@ package dev.simplestreams.web;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.mirror.MirrorService;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * How the server is, for Kubernetes probes and for humans: {@code /healthz} (the application answers),
  * {@code /readyz} (catalogue built, indexer running, data root writable; 503 with the reasons otherwise)
- * and {@code /status} (the indexer's figures and every problem it found, with path and reason).
+ * and {@code /status} (the indexer's figures and every problem it found, with path and reason, and the
+ * mirror's progress and problems).
  */
 public final class HealthServlet extends HttpServlet {
 
@@ -81,6 +83,8 @@ public final class HealthServlet extends HttpServlet {
         Map<String, String> deletions = new LinkedHashMap<>();
         indexer.deletionSchedule().forEach((dir, when) -> deletions.put(dir, when.toString()));
         body.put("scheduled_deletions", deletions);
+        MirrorService mirror = ServerLifecycle.mirror(getServletContext());
+        body.put("mirror", mirror == null ? Map.of("configured", false) : mirror.status());
         return body;
     }
 }

@@ -2,8 +2,12 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.metrics.ServerMetrics;
+import dev.simplestreams.mirror.MirrorConfig;
+import dev.simplestreams.mirror.MirrorConfigException;
+import dev.simplestreams.mirror.MirrorService;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -13,6 +17,7 @@ import jakarta.servlet.ServletContextListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +37,10 @@ public final class ServerLifecycle implements ServletContextListener {
     private static final String INDEXER = IndexerService.class.getName();
     private static final String CACHE = HashCache.class.getName();
     private static final String METRICS = ServerMetrics.class.getName();
+    private static final String MIRROR = MirrorService.class.getName();
+    /** Tries per mirrored file, the later ones resuming where the connection was cut, and the pause between. */
+    private static final int MIRROR_ATTEMPTS = 5;
+    private static final Duration MIRROR_RETRY_DELAY = Duration.ofSeconds(1);
     /** Tomcat's context attribute holding the web application's resources. */
     private static final String TOMCAT_RESOURCES = "org.apache.catalina.resources";
 
@@ -45,6 +54,8 @@ public final class ServerLifecycle implements ServletContextListener {
         if (settings.debug()) {
             enableDebugLogging();
         }
+        // Before anything starts: a bad file must not leave an indexer running in an application that failed.
+        MirrorConfig mirrorConfig = settings.mirrorConfig() == null ? null : readMirrorConfig(settings.mirrorConfig());
         try {
             DataRoot root = new DataRoot(settings.dataDir());
             Files.createDirectories(root.path().resolve(Layout.IMAGES));
@@ -64,7 +75,18 @@ public final class ServerLifecycle implements ServletContextListener {
             context.setAttribute(STORE, store);
             context.setAttribute(CACHE, cache);
             context.setAttribute(INDEXER, indexer);
-            context.setAttribute(METRICS, new ServerMetrics(indexer));
+            ServerMetrics metrics = new ServerMetrics(indexer);
+            context.setAttribute(METRICS, metrics);
+            if (mirrorConfig != null) {
+                MirrorService mirror = new MirrorService(mirrorConfig, store, cache,
+                        indexer::current, indexer::requestRescan, new SingleServer(identity()),
+                        new MirrorService.Settings(settings.mirrorInterval(),
+                                settings.retentionGrace(), MIRROR_ATTEMPTS, MIRROR_RETRY_DELAY),
+                        metrics.mirrorEvents(), System::getenv);
+                mirror.start();
+                context.setAttribute(MIRROR, mirror);
+                LOG.info("mirroring as " + settings.mirrorConfig() + " says, every " + settings.mirrorInterval());
+            }
             LOG.info("serving " + root.path() + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
         } catch (IOException e) {
@@ -73,8 +95,29 @@ public final class ServerLifecycle implements ServletContextListener {
         }
     }
 
+    /** For the status document; a name lookup that can fail (no DNS in a pod) must not stop the start. */
+    private static String identity() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "this server" : host;
+    }
+
+    /** A configuration that cannot be used stops the start: mirroring silently nothing would go unnoticed. */
+    private static MirrorConfig readMirrorConfig(Path file) {
+        try {
+            return MirrorConfig.parse(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read MIRROR_CONFIG " + file + ": " + e.getMessage(), e);
+        } catch (MirrorConfigException e) {
+            throw new IllegalStateException("MIRROR_CONFIG " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        Object mirror = event.getServletContext().getAttribute(MIRROR);
+        if (mirror instanceof MirrorService service) {
+            service.close();
+        }
         Object indexer = event.getServletContext().getAttribute(INDEXER);
         if (indexer instanceof IndexerService service) {
             service.close();
@@ -83,6 +126,11 @@ public final class ServerLifecycle implements ServletContextListener {
 
     static IndexerService indexer(ServletContext context) {
         return (IndexerService) context.getAttribute(INDEXER);
+    }
+
+    /** Null when MIRROR_CONFIG is not set. */
+    static MirrorService mirror(ServletContext context) {
+        return (MirrorService) context.getAttribute(MIRROR);
     }
 
     static FileSystemStore store(ServletContext context) {

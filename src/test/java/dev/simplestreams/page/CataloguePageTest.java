@@ -45,8 +45,8 @@ class CataloguePageTest {
         String html = CataloguePage.render(catalog, URL);
         assertEquals(400, html.split("<tr class=\"product\"", -1).length - 1);
         // each version once: metadata listed under two names counts once; both kinds of root make "container, VM"
-        assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00</td><td>container, VM</td><td class=\"num\">954 MiB"),
-                "one version row");
+        assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00<br><small class=\"source\">uploaded</small></td>"
+                + "<td>container, VM</td><td class=\"num\">954 MiB"), "one version row");
         assertTrue(html.contains("lxc launch images:os0/r\n") || html.contains("lxc launch images:os0/r</code>"));
         assertTrue(html.contains("<code>images/x</code>: why"));
     }
@@ -65,6 +65,25 @@ class CataloguePageTest {
         assertTrue(html.contains("lxc launch images:a/b --vm</code>"));
         assertTrue(html.contains(">b (B 1)</td>"));
         assertTrue(!html.contains("id=\"problems\""));
+    }
+
+    @Test
+    void saysWhichVersionsAreMirroredAndFromWhere() {
+        SortedMap<String, Version> versions = new TreeMap<>();
+        for (String[] v : new String[][] {{"20261101_00:00", null}, {"20261102_00:00", "<b>up</b>"}}) {
+            SortedMap<String, Item> items = new TreeMap<>();
+            String dir = "images/a/b/amd64/default/" + v[0] + "/";
+            items.put("lxd.tar.xz", Item.file("lxd.tar.xz", dir + "lxd.tar.xz", 1, "f"));
+            items.put("rootfs.squashfs", Item.file("squashfs", dir + "rootfs.squashfs", 1, "g"));
+            versions.put(v[0], new Version(items, List.of(v[0].substring(0, 8) + "h".repeat(56)), v[1]));
+        }
+        SortedMap<String, Product> products = new TreeMap<>();
+        products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", null, "default", null, versions));
+        String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+                Instant.EPOCH), URL);
+        assertTrue(html.contains("2026-11-02 00:00<br><small class=\"source\">mirrored from &lt;b&gt;up&lt;/b&gt;</small>"),
+                html);
+        assertTrue(html.contains("2026-11-01 00:00<br><small class=\"source\">uploaded</small>"));
     }
 
     @Test

@@ -23,7 +23,9 @@ public final class DemoTree {
     }
 
     public static void write(Path root) throws IOException {
-        split(root, "ubuntu:noble:amd64:default", "20261120_04:10", 310_000);
+        // The older version came from a mirror, as its metadata.json says: the page tells the two apart.
+        Path mirrored = split(root, "ubuntu:noble:amd64:default", "20261120_04:10", 310_000);
+        Files.writeString(mirrored.resolve("metadata.json"), "{\"mirrored_from\": \"upstream\"}");
         split(root, "ubuntu:noble:amd64:default", "20261125_04:12", 312_000);
         split(root, "ubuntu:noble:arm64:default", "20261125_05:02", 296_000);
         split(root, "alpine:3.20:amd64:default", "20261124_22:40", 41_000);

@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * Debian's nginx as a TLS 1.3 terminating reverse proxy in front of a plain-HTTP upstream, the way the server is
- * meant to be deployed. Everything nginx would write (pid, logs, temp files) stays in the work dir, so it runs
+ * meant to be deployed, or as a static file server of a directory. Everything nginx would write (pid, logs, temp files) stays in the work dir, so it runs
  * without touching /run, /var/log or /var/lib/nginx and next to any system nginx.
  */
 public final class NginxTlsProxy implements AutoCloseable {
@@ -29,6 +29,18 @@ public final class NginxTlsProxy implements AutoCloseable {
     }
 
     public static NginxTlsProxy start(Path workDir, TestCa ca, int upstreamPort) {
+        return start(workDir, ca, proxyTo(upstreamPort));
+    }
+
+    /**
+     * nginx serving a directory as static files over TLS (Range, ETag, Last-Modified as nginx does them): a
+     * simplestreams remote that is a plain file tree, as many are.
+     */
+    public static NginxTlsProxy serveDirectory(Path workDir, TestCa ca, Path root) {
+        return start(workDir, ca, "root " + root.toAbsolutePath() + ";\n");
+    }
+
+    private static NginxTlsProxy start(Path workDir, TestCa ca, String location) {
         try {
             Files.createDirectories(workDir.resolve("temp"));
         } catch (IOException e) {
@@ -39,7 +51,7 @@ public final class NginxTlsProxy implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             try {
-                return startOn(workDir, ca, upstreamPort, port);
+                return startOn(workDir, ca, location, port);
             } catch (IllegalStateException e) {
                 last = e;
                 if (!Cli.tail(workDir.resolve("error.log"), 2000).contains("Address already in use")) {
@@ -50,12 +62,12 @@ public final class NginxTlsProxy implements AutoCloseable {
         throw last;
     }
 
-    private static NginxTlsProxy startOn(Path workDir, TestCa ca, int upstreamPort, int port) {
+    private static NginxTlsProxy startOn(Path workDir, TestCa ca, String location, int port) {
         Path conf = workDir.resolve("nginx.conf");
         Path errorLog = workDir.resolve("error.log");
         try {
             Files.deleteIfExists(errorLog);
-            Files.writeString(conf, config(workDir, ca, upstreamPort, port));
+            Files.writeString(conf, config(workDir, ca, location, port));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + conf, e);
         }
@@ -80,7 +92,25 @@ public final class NginxTlsProxy implements AutoCloseable {
                 + proxy.diagnostics());
     }
 
-    private static String config(Path workDir, TestCa ca, int upstreamPort, int port) {
+    private static String proxyTo(int upstreamPort) {
+        return """
+                proxy_pass http://127.0.0.1:%d;
+                # HTTP/1.1 is needed to stream chunked request bodies with request buffering off.
+                proxy_http_version 1.1;
+                proxy_set_header Connection "";
+                proxy_set_header Host $http_host;
+                proxy_set_header X-Forwarded-Proto https;
+                proxy_set_header X-Forwarded-Host $host:$server_port;
+                proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                proxy_request_buffering off;
+                proxy_buffering off;
+                proxy_connect_timeout 10s;
+                proxy_read_timeout 3600s;
+                proxy_send_timeout 3600s;
+                """.formatted(upstreamPort);
+    }
+
+    private static String config(Path workDir, TestCa ca, String location, int port) {
         String w = workDir.toString();
         return """
                 # Written by NginxTlsProxy for one test run.
@@ -108,23 +138,11 @@ public final class NginxTlsProxy implements AutoCloseable {
                         client_body_timeout 3600s;
                         send_timeout 3600s;
                         location / {
-                            proxy_pass http://127.0.0.1:%5$d;
-                            # HTTP/1.1 is needed to stream chunked request bodies with request buffering off.
-                            proxy_http_version 1.1;
-                            proxy_set_header Connection "";
-                            proxy_set_header Host $http_host;
-                            proxy_set_header X-Forwarded-Proto https;
-                            proxy_set_header X-Forwarded-Host $host:$server_port;
-                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                            proxy_request_buffering off;
-                            proxy_buffering off;
-                            proxy_connect_timeout 10s;
-                            proxy_read_timeout 3600s;
-                            proxy_send_timeout 3600s;
+                %5$s
                         }
                     }
                 }
-                """.formatted(w, port, ca.serverCert(), ca.serverKey(), upstreamPort);
+                """.formatted(w, port, ca.serverCert(), ca.serverKey(), location);
     }
 
     public int port() {

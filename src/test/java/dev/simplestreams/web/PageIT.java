@@ -58,7 +58,8 @@ class PageIT {
         String html = page.body();
         for (String fact : new String[] {"data-product=\"ubuntu:noble:amd64:default\"",
                 "data-product=\"ubuntu:noble:arm64:default\"", "data-product=\"fedora:41:amd64:default\"",
-                ">bookworm<", ">arm64<", ">cloud<", ">container, VM<", "2026-11-25 04:12", "data-v=\"2\">2</td>",
+                ">bookworm<", ">arm64<", ">cloud<", ">container, VM<", "2026-11-25 04:12",
+                "2026-11-20 04:10<br><small class=\"source\">mirrored from upstream</small>", "data-v=\"2\">2</td>",
                 "<code>ubuntu/noble/amd64/default</code>", "<code>ubuntu/noble</code>", "305 KiB"}) {
             assertTrue(html.contains(fact), () -> "page lacks " + fact);
         }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -94,6 +95,28 @@ class ServingIT {
         assertTrue(response.headers().firstValue("server").isEmpty(), "no Server header");
         assertTrue(!response.body().contains("Apache Tomcat") && !response.body().contains("Exception"),
                 "no internals in " + response.body());
+    }
+
+    /** A mirror downstream revalidates; real clients never send If-None-Match and always get the 200 they need. */
+    @Test
+    void catalogueDocumentsRevalidateWithTheirETag() throws Exception {
+        for (String document : new String[] {"/streams/v1/index.json", "/streams/v1/images.json"}) {
+            HttpResponse<String> first = HTTP.send(HttpRequest.newBuilder(server.uri(document)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String etag = first.headers().firstValue("etag").orElseThrow();
+            HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(server.uri(document))
+                    .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(304, again.statusCode(), document);
+            assertEquals("", again.body());
+            HttpResponse<String> gzip = HTTP.send(HttpRequest.newBuilder(server.uri(document))
+                    .header("If-None-Match", etag).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, gzip.statusCode(), "the gzip representation has a tag of its own");
+            HttpResponse<String> stale = HTTP.send(HttpRequest.newBuilder(server.uri(document))
+                    .header("If-None-Match", "\"0.0\"").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, stale.statusCode());
+            assertEquals(first.body(), stale.body());
+        }
     }
 
     private static void waitForCatalogue() throws Exception {

@@ -1,0 +1,249 @@
+package dev.simplestreams.mirror;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.catalog.Layout;
+import dev.simplestreams.catalog.LayoutException;
+import dev.simplestreams.catalog.MetadataException;
+import dev.simplestreams.catalog.Overrides;
+import dev.simplestreams.catalog.Problem;
+import dev.simplestreams.catalog.ProductKey;
+import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.catalog.VersionKey;
+import dev.simplestreams.mirror.MirrorConfig.ImageKind;
+import dev.simplestreams.mirror.MirrorConfig.Remote;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what one remote should contribute here: the upstream's products, filtered, newest {@code keep}
+ * versions each, placed under this server's layout and file names. Pure: it reads nothing and fetches
+ * nothing. Local content wins every conflict: a product that holds anything not mirrored from this remote is
+ * left alone, and an alias a local product already uses is left out; both are reported.
+ */
+public final class Planner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern COMPACT_VERSION = Pattern.compile("\\d{8}_\\d{4}");
+
+    /** One file to have locally: our file name, where to fetch it, and what it must be. */
+    public record WantedFile(String name, URI url, long size, String sha256) {
+    }
+
+    /** One version to have locally, with the {@code metadata.json} that carries the upstream's product facts. */
+    public record WantedVersion(VersionKey key, List<WantedFile> files, byte[] metadataJson) {
+    }
+
+    /** {@code problems}: what was skipped and why (upstream paths or local conflicts). */
+    public record Plan(List<WantedVersion> versions, List<Problem> problems) {
+    }
+
+    /** What the planner needs to know about this server's own content. */
+    public interface Local {
+
+        /** Whether the product holds anything that this remote did not mirror (an upload, another remote). */
+        boolean hasForeignContent(ProductKey product);
+
+        /** The product id that uses {@code alias} for {@code arch} and is not this remote's, if any. */
+        Optional<String> foreignAliasOwner(String alias, String arch);
+    }
+
+    private Planner() {
+    }
+
+    public static Plan plan(Remote remote, URI base, List<UpstreamCatalog.Product> products, Local local) {
+        List<WantedVersion> wanted = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (UpstreamCatalog.Product product : products) {
+            plan(remote, base, product, local, wanted, problems);
+        }
+        Collections.sort(problems);
+        return new Plan(List.copyOf(wanted), List.copyOf(problems));
+    }
+
+    private static void plan(Remote remote, URI base, UpstreamCatalog.Product product, Local local,
+            List<WantedVersion> wanted, List<Problem> problems) {
+        String where = "upstream product " + product.id();
+        ProductKey key;
+        try {
+            key = productKey(product);
+        } catch (LayoutException e) {
+            if (remote.wants(value(product.os()), value(product.release()), value(product.arch()),
+                    value(product.variant()), null)) {
+                problems.add(new Problem(where, "not mirrored: " + e.getMessage()));
+            }
+            return;
+        }
+        if (!remote.wants(key.os(), key.release(), key.arch(), key.variant(), null)) {
+            return;
+        }
+        List<WantedVersion> versions = new ArrayList<>();
+        for (Map.Entry<String, Map<String, UpstreamCatalog.Item>> version : product.versions().entrySet()) {
+            VersionKey versionKey;
+            try {
+                versionKey = Layout.versionKey(key, localVersionName(version.getKey()));
+            } catch (LayoutException e) {
+                problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: " + e.getMessage()));
+                continue;
+            }
+            if (versions.stream().anyMatch(v -> v.key().equals(versionKey))) {
+                problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: another upstream "
+                        + "version is also named " + versionKey.version() + " here"));
+                continue;
+            }
+            List<WantedFile> files = new ArrayList<>();
+            String rejection = files(remote, base, key, version.getValue(), files);
+            if (rejection != null) {
+                problems.add(new Problem(versionKey.directory(), "not mirrored: " + rejection));
+            } else if (!files.isEmpty()) {
+                versions.add(new WantedVersion(versionKey, List.copyOf(files), null));
+            }
+        }
+        if (versions.isEmpty()) {
+            return;
+        }
+        versions.sort(Comparator.comparing(WantedVersion::key));
+        if (local.hasForeignContent(key)) {
+            problems.add(new Problem(key.directory(), "conflict: this product exists here already (uploaded or "
+                    + "from another remote); the local product wins and " + product.id() + " from remote '"
+                    + remote.name() + "' is not mirrored"));
+            return;
+        }
+        if (remote.keep() > 0 && versions.size() > remote.keep()) {
+            versions = versions.subList(versions.size() - remote.keep(), versions.size());
+        }
+        byte[] metadataJson = metadataJson(remote, key, product, local, problems);
+        for (WantedVersion version : versions) {
+            wanted.add(new WantedVersion(version.key(), version.files(), metadataJson));
+        }
+    }
+
+    /**
+     * Some servers name versions {@code YYYYMMDD_HHMM}; this layout spells the same moment {@code YYYYMMDD_HH:MM},
+     * which sorts the same way. Anything else is taken as it is (and refused if it is not a date).
+     */
+    private static String localVersionName(String upstream) {
+        return COMPACT_VERSION.matcher(upstream).matches()
+                ? upstream.substring(0, 11) + ":" + upstream.substring(11) : upstream;
+    }
+
+    /** Directory names from the product id (what the upstream's own tree is likely to use), else its fields. */
+    private static ProductKey productKey(UpstreamCatalog.Product product) throws LayoutException {
+        String[] id = product.id().split(":", -1);
+        if (id.length == 4) {
+            return Layout.productKey(id[0], id[1], id[2], id[3]);
+        }
+        return Layout.productKey(value(product.os()).toLowerCase(Locale.ROOT), value(product.release()),
+                value(product.arch()), value(product.variant()));
+    }
+
+    private static String value(String text) {
+        return text == null ? "" : text;
+    }
+
+    /**
+     * Picks the items this server needs, under its own file names: one metadata tarball (LXD's, else Incus's),
+     * the wanted root files (squashfs, else root.tar.xz, for containers; the disk for VMs) or a unified
+     * tarball. Deltas are not mirrored: clients fall back to the full file. Returns why the version cannot be
+     * mirrored, or null.
+     */
+    private static String files(Remote remote, URI base, ProductKey key, Map<String, UpstreamCatalog.Item> items,
+            List<WantedFile> files) {
+        Map<String, UpstreamCatalog.Item> byFtype = new LinkedHashMap<>();
+        for (UpstreamCatalog.Item item : items.values()) {
+            if (item.ftype() != null) {
+                byFtype.putIfAbsent(item.ftype(), item);
+            }
+        }
+        boolean containers = remote.wants(key.os(), key.release(), key.arch(), key.variant(), ImageKind.CONTAINER);
+        boolean vms = remote.wants(key.os(), key.release(), key.arch(), key.variant(), ImageKind.VM);
+        Map<String, UpstreamCatalog.Item> chosen = new LinkedHashMap<>();
+        if (containers) {
+            if (byFtype.containsKey("squashfs")) {
+                chosen.put("rootfs.squashfs", byFtype.get("squashfs"));
+            } else if (byFtype.containsKey("root.tar.xz")) {
+                chosen.put("root.tar.xz", byFtype.get("root.tar.xz"));
+            }
+        }
+        if (vms && byFtype.containsKey("disk-kvm.img")) {
+            chosen.put("disk.qcow2", byFtype.get("disk-kvm.img"));
+        }
+        if (!chosen.isEmpty()) {
+            String meta = byFtype.containsKey("lxd.tar.xz") ? "lxd.tar.xz"
+                    : byFtype.containsKey("incus.tar.xz") ? "incus.tar.xz" : null;
+            if (meta == null) {
+                return "root files but no metadata tarball (lxd.tar.xz or incus.tar.xz item)";
+            }
+            chosen.put(meta, byFtype.get(meta));
+        } else if (containers) {
+            for (String unified : List.of("lxd_combined.tar.gz", "incus_combined.tar.gz")) {
+                if (byFtype.containsKey(unified)) {
+                    chosen.put(unified, byFtype.get(unified));
+                    break;
+                }
+            }
+        }
+        for (Map.Entry<String, UpstreamCatalog.Item> entry : chosen.entrySet()) {
+            UpstreamCatalog.Item item = entry.getValue();
+            if (item.size() < 0 || !Sha256.isHex(item.sha256()) || item.path() == null) {
+                return "item " + item.ftype() + " lacks a path, an exact size or a lowercase sha256";
+            }
+            Optional<URI> url = UpstreamCatalog.resolve(base, item.path());
+            if (url.isEmpty()) {
+                return "item path '" + item.path() + "' is not a relative path under the remote";
+            }
+            files.add(new WantedFile(entry.getKey(), url.get(), item.size(), item.sha256()));
+        }
+        return null;
+    }
+
+    /**
+     * The upstream's os, release title and aliases, as the override file this server already understands,
+     * marked with the remote's name. Aliases a local product uses, or that clients could not take, are left out.
+     */
+    private static byte[] metadataJson(Remote remote, ProductKey key, UpstreamCatalog.Product product, Local local,
+            List<Problem> problems) {
+        List<String> aliases = new ArrayList<>();
+        if (product.aliases() != null) {
+            for (String alias : product.aliases().split(",")) {
+                if (alias.isEmpty()) {
+                    continue;
+                }
+                Optional<String> owner;
+                if (!Overrides.isValidAlias(alias)) {
+                    problems.add(new Problem(key.directory(), "upstream alias '" + alias + "' is not one clients "
+                            + "can use; left out"));
+                } else if ((owner = local.foreignAliasOwner(alias, key.arch())).isPresent()) {
+                    problems.add(new Problem(key.directory(), "conflict: alias '" + alias + "' is used here by "
+                            + owner.get() + "; the local product keeps it and the mirrored one goes without"));
+                } else {
+                    aliases.add(alias);
+                }
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (Overrides.isValidText(product.os())) {
+            json.put("os", product.os());
+        }
+        if (Overrides.isValidText(product.releaseTitle())) {
+            json.put("release_title", product.releaseTitle());
+        }
+        json.put("aliases", aliases);
+        json.put("mirrored_from", remote.name());
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(json);
+            Overrides.parse(bytes);
+            return bytes;
+        } catch (JsonProcessingException | MetadataException e) {
+            throw new IllegalStateException("the override file is built from checked values", e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.simplestreams.mirror;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * An upstream's {@code index.json} and {@code images.json}, read as strictly as LXD reads them: a type
+ * mismatch anywhere fails the whole document (the client would fail too), so nothing half-understood is
+ * ever mirrored. Paths stay as the upstream wrote them; {@link #resolve} decides which ones may be fetched.
+ */
+public final class UpstreamCatalog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String INDEX = "streams/v1/index.json";
+
+    /** One file of an upstream version. */
+    public record Item(String ftype, String path, long size, String sha256) {
+    }
+
+    /** One upstream product; {@code aliases} is the comma string clients read (may be empty). */
+    public record Product(String id, String os, String release, String arch, String variant, String releaseTitle,
+            String aliases, SortedMap<String, Map<String, Item>> versions) {
+    }
+
+    private UpstreamCatalog() {
+    }
+
+    /** The products document index.json points at ({@code datatype: image-downloads}). */
+    public static URI imagesUrl(URI base, URI indexUrl, byte[] index) throws UpstreamException {
+        JsonNode root = tree(indexUrl, index);
+        JsonNode entries = root.get("index");
+        if (entries == null || !entries.isObject()) {
+            throw new UpstreamException(indexUrl, "has no 'index' object; is this a simplestreams remote?");
+        }
+        for (Iterator<JsonNode> it = entries.elements(); it.hasNext(); ) {
+            JsonNode entry = it.next();
+            if ("image-downloads".equals(entry.path("datatype").asText()) && entry.path("path").isTextual()) {
+                return resolve(base, entry.get("path").asText())
+                        .orElseThrow(() -> new UpstreamException(indexUrl, "the image-downloads path '"
+                                + entry.get("path").asText() + "' is not a relative path under the remote"));
+            }
+        }
+        throw new UpstreamException(indexUrl, "lists no image-downloads document");
+    }
+
+    public static List<Product> products(URI imagesUrl, byte[] images) throws UpstreamException {
+        JsonNode products = tree(imagesUrl, images).get("products");
+        if (products == null || !products.isObject()) {
+            throw new UpstreamException(imagesUrl, "has no 'products' object");
+        }
+        List<Product> parsed = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = products.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            parsed.add(product(imagesUrl, entry.getKey(), entry.getValue()));
+        }
+        return parsed;
+    }
+
+    /**
+     * A path from the upstream's catalogue as a URL under {@code base}, or empty when it is absolute, has a
+     * scheme, a query, '.' or '..' segments, or otherwise points outside the remote.
+     */
+    public static java.util.Optional<URI> resolve(URI base, String path) {
+        if (path.isEmpty() || path.startsWith("/") || path.contains("\\")) {
+            return java.util.Optional.empty();
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return java.util.Optional.empty();
+            }
+        }
+        try {
+            // Version directories hold ':' ("20261125_14:05"); "./" keeps it from reading as a scheme.
+            URI relative = new URI(null, null, "./" + path, null);
+            URI url = base.resolve(relative);
+            return url.toString().startsWith(base.toString()) ? java.util.Optional.of(url) : java.util.Optional.empty();
+        } catch (URISyntaxException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static JsonNode tree(URI url, byte[] body) throws UpstreamException {
+        try {
+            JsonNode root = JSON.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new UpstreamException(url, "is not a JSON object");
+            }
+            return root;
+        } catch (JacksonException e) {
+            throw new UpstreamException(url, "is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UpstreamException(url, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static Product product(URI url, String id, JsonNode node) throws UpstreamException {
+        String where = "product '" + id + "'";
+        if (!node.isObject()) {
+            throw new UpstreamException(url, where + " is not an object");
+        }
+        SortedMap<String, Map<String, Item>> versions = new TreeMap<>();
+        JsonNode versionsNode = node.get("versions");
+        if (versionsNode != null && !versionsNode.isNull()) {
+            if (!versionsNode.isObject()) {
+                throw new UpstreamException(url, where + ": 'versions' is not an object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = versionsNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> version = it.next();
+                JsonNode items = version.getValue().get("items");
+                if (items == null || !items.isObject()) {
+                    throw new UpstreamException(url, where + ", version '" + version.getKey() + "': no 'items' object");
+                }
+                Map<String, Item> parsed = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> i = items.fields(); i.hasNext(); ) {
+                    Map.Entry<String, JsonNode> item = i.next();
+                    parsed.put(item.getKey(), item(url, where + ", version '" + version.getKey() + "', item '"
+                            + item.getKey() + "'", item.getValue()));
+                }
+                versions.put(version.getKey(), parsed);
+            }
+        }
+        return new Product(id, text(url, where, node, "os"), text(url, where, node, "release"),
+                text(url, where, node, "arch"), text(url, where, node, "variant"),
+                text(url, where, node, "release_title"), text(url, where, node, "aliases"), versions);
+    }
+
+    private static Item item(URI url, String where, JsonNode node) throws UpstreamException {
+        if (!node.isObject()) {
+            throw new UpstreamException(url, where + " is not an object");
+        }
+        JsonNode size = node.get("size");
+        if (size != null && !size.isNull() && !size.isIntegralNumber()) {
+            throw new UpstreamException(url, where + ": 'size' is not an integer");
+        }
+        return new Item(text(url, where, node, "ftype"), text(url, where, node, "path"),
+                size == null || size.isNull() ? -1 : size.asLong(), text(url, where, node, "sha256"));
+    }
+
+    private static String text(URI url, String where, JsonNode node, String field) throws UpstreamException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new UpstreamException(url, where + ": '" + field + "' is not a string");
+        }
+        return value.asText();
+    }
+}

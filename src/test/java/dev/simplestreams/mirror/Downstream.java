@@ -1,0 +1,74 @@
+package dev.simplestreams.mirror;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.testing.TomcatServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Predicate;
+
+/** HTTP steps the mirror suites share: reading a server, waiting for a state, a sync on demand. */
+final class Downstream {
+
+    static final String USER = "uploader";
+    static final String PASSWORD = "secret";
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AUTH = "Basic " + Base64.getEncoder()
+            .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Downstream() {
+    }
+
+    static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(URI uri, boolean withCredentials) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody());
+        if (withCredentials) {
+            request.header("Authorization", AUTH);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void await(URI uri, Predicate<String> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(uri);
+            body = response.body();
+            if (response.statusCode() == 200 && condition.test(body)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(uri + " did not reach the expected state within 60 s: " + body);
+    }
+
+    /** The first remote's part of /status. */
+    static JsonNode remoteStatus(TomcatServer server) throws Exception {
+        return JSON.readTree(get(server.uri("/status")).body()).at("/mirror/remotes/0");
+    }
+
+    /** Asks for a sync with the uploader's credentials and waits until it has finished. */
+    static void sync(TomcatServer server) throws Exception {
+        String before = remoteStatus(server).path("last_finished").asText();
+        HttpResponse<String> answer = post(server.uri("/mirror/sync"), true);
+        assertEquals(202, answer.statusCode(), answer.body());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (remoteStatus(server).path("last_finished").asText().equals(before)) {
+            assertTrue(System.nanoTime() < deadline, "no sync finished within 60 s");
+            Thread.sleep(100);
+        }
+    }
+}

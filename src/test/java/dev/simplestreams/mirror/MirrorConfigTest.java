@@ -1,0 +1,74 @@
+package dev.simplestreams.mirror;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simplestreams.mirror.MirrorConfig.ImageKind;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The configuration file: the README's examples read as documented, and every mistake named. */
+class MirrorConfigTest {
+
+    private static MirrorConfig parse(String text) throws MirrorConfigException {
+        return MirrorConfig.parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsTheDocumentedForm() throws Exception {
+        MirrorConfig config = parse("""
+                ca_file: /etc/ca.crt
+                remotes:
+                  - name: lxc
+                    url: https://images.linuxcontainers.org
+                    keep: 2
+                    images:
+                      - {os: Debian, release: [bookworm, trixie], arch: amd64, type: container}
+                      - {os: alpine, type: vm}
+                """);
+        assertEquals(Path.of("/etc/ca.crt"), config.caFile());
+        MirrorConfig.Remote remote = config.remotes().get(0);
+        assertEquals(URI.create("https://images.linuxcontainers.org/"), remote.url(), "a trailing '/' is added");
+        assertEquals(2, remote.keep());
+        assertTrue(remote.wants("debian", "trixie", "amd64", "default", ImageKind.CONTAINER), "case-insensitive");
+        assertFalse(remote.wants("debian", "trixie", "amd64", "default", ImageKind.VM));
+        assertFalse(remote.wants("debian", "bullseye", "amd64", "default", null));
+        assertTrue(remote.wants("alpine", "3.22", "arm64", "cloud", ImageKind.VM));
+        assertFalse(remote.wants("alpine", "3.22", "arm64", "cloud", ImageKind.CONTAINER));
+        assertTrue(remote.wants("alpine", "3.22", "arm64", "cloud", null), "names alone: some type may match");
+    }
+
+    @Test
+    void aReplicaNeedsOnlyNameAndUrl() throws Exception {
+        MirrorConfig.Remote remote = parse("{\"remotes\": [{\"name\": \"primary\", \"url\": \"http://10.0.0.1:8080/\"}]}")
+                .remotes().get(0);
+        assertEquals(0, remote.keep());
+        assertTrue(remote.wants("anything", "at", "all", "x", ImageKind.VM));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "remotes: []                                                   | 'remotes' must be a non-empty list",
+        "remote: [{name: a, url: 'https://x/'}]                        | unknown key 'remote'",
+        "remotes: [{name: A, url: 'https://x/'}]                       | remote name 'A' is not allowed",
+        "remotes: [{name: a}]                                          | 'url' is missing",
+        "remotes: [{name: a, url: 'ftp://x/'}]                         | use an http or https URL",
+        "remotes: [{name: a, url: 'https://u:p@x/'}]                   | without query or credentials",
+        "remotes: [{name: a, url: 'https://x/', keep: -1}]             | 'keep' must be a whole number",
+        "remotes: [{name: a, url: 'https://x/', keep: two}]            | 'keep' must be a whole number",
+        "remotes: [{name: a, url: 'https://x/', images: [{oss: x}]}]   | unknown key 'oss'",
+        "remotes: [{name: a, url: 'https://x/', images: [{type: lxc}]}] | type 'lxc' is neither container nor vm",
+        "remotes: [{name: a, url: 'https://x/'}, {name: a, url: 'https://y/'}] | 'a' is used twice",
+        "'remotes: [unclosed'                                          | not valid YAML or JSON",
+    })
+    void namesEveryMistake(String text, String message) {
+        MirrorConfigException e = assertThrows(MirrorConfigException.class, () -> parse(text));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+}

@@ -1,0 +1,161 @@
+package dev.simplestreams.mirror;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simplestreams.catalog.Overrides;
+import dev.simplestreams.catalog.ProductKey;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Which upstream items become which local files, and what is refused, from an upstream catalogue alone. */
+class PlannerTest {
+
+    private static final URI BASE = URI.create("https://up.example/sub/");
+    private static final String SHA = "a".repeat(64);
+
+    private static final Planner.Local NOTHING_LOCAL = new Planner.Local() {
+        @Override
+        public boolean hasForeignContent(ProductKey product) {
+            return false;
+        }
+
+        @Override
+        public Optional<String> foreignAliasOwner(String alias, String arch) {
+            return Optional.empty();
+        }
+    };
+
+    private static MirrorConfig.Remote remote(String yaml) throws MirrorConfigException {
+        return MirrorConfig.parse(("remotes: [{name: up, url: 'https://up.example/sub/'" + yaml + "}]")
+                .getBytes(StandardCharsets.UTF_8)).remotes().get(0);
+    }
+
+    private static UpstreamCatalog.Item item(String ftype, String path) {
+        return new UpstreamCatalog.Item(ftype, path, 10, SHA);
+    }
+
+    /** A product as images.linuxcontainers.org lists one: both metadata names, squashfs, root.tar.xz, disk, a delta. */
+    private static UpstreamCatalog.Product product(String id, String... versions) {
+        TreeMap<String, Map<String, UpstreamCatalog.Item>> byVersion = new TreeMap<>();
+        for (String version : versions) {
+            String dir = "images/" + id.replace(':', '/') + "/" + version + "/";
+            Map<String, UpstreamCatalog.Item> items = new LinkedHashMap<>();
+            items.put("incus.tar.xz", item("incus.tar.xz", dir + "incus.tar.xz"));
+            items.put("lxd.tar.xz", item("lxd.tar.xz", dir + "lxd.tar.xz"));
+            items.put("root.squashfs", item("squashfs", dir + "rootfs.squashfs"));
+            items.put("root.tar.xz", item("root.tar.xz", dir + "rootfs.tar.xz"));
+            items.put("disk.qcow2", item("disk-kvm.img", dir + "disk.qcow2"));
+            items.put("delta-x", item("squashfs.vcdiff", dir + "rootfs.vcdiff"));
+            byVersion.put(version, items);
+        }
+        String[] p = id.split(":");
+        return new UpstreamCatalog.Product(id, "Ubuntu", p[1], p[2], p[3], "24.04 LTS", "ubuntu/noble,bad alias",
+                byVersion);
+    }
+
+    @Test
+    void takesOneMetadataTarballTheSquashfsAndTheDiskUnderOurNames() throws Exception {
+        Planner.Plan plan = Planner.plan(remote(""), BASE, List.of(product("ubuntu:noble:amd64:default",
+                "20261101_10:00")), NOTHING_LOCAL);
+        assertEquals(1, plan.versions().size());
+        Planner.WantedVersion version = plan.versions().get(0);
+        assertEquals("images/ubuntu/noble/amd64/default/20261101_10:00", version.key().directory());
+        Map<String, String> files = new TreeMap<>();
+        version.files().forEach(f -> files.put(f.name(), f.url().toString()));
+        assertEquals(Map.of(
+                "rootfs.squashfs", "https://up.example/sub/images/ubuntu/noble/amd64/default/20261101_10:00/rootfs.squashfs",
+                "disk.qcow2", "https://up.example/sub/images/ubuntu/noble/amd64/default/20261101_10:00/disk.qcow2",
+                "lxd.tar.xz", "https://up.example/sub/images/ubuntu/noble/amd64/default/20261101_10:00/lxd.tar.xz"),
+                files, "no root.tar.xz next to a squashfs, no delta, one metadata tarball");
+        Overrides overrides = Overrides.parse(version.metadataJson());
+        assertEquals(new Overrides("Ubuntu", "24.04 LTS", List.of("ubuntu/noble"), "up"), overrides);
+        assertTrue(plan.problems().toString().contains("upstream alias 'bad alias' is not one clients can use"));
+    }
+
+    @Test
+    void filtersByNameAndTypeAndKeepsTheNewest() throws Exception {
+        List<UpstreamCatalog.Product> upstream = List.of(
+                product("ubuntu:noble:amd64:default", "20261101_10:00", "20261102_10:00", "20261103_10:00"),
+                product("ubuntu:noble:arm64:default", "20261101_10:00"),
+                product("debian:trixie:amd64:default", "20261101_10:00"));
+        Planner.Plan plan = Planner.plan(remote(", keep: 2, images: [{os: ubuntu, arch: amd64, type: vm}]"), BASE,
+                upstream, NOTHING_LOCAL);
+        assertEquals(List.of("images/ubuntu/noble/amd64/default/20261102_10:00",
+                "images/ubuntu/noble/amd64/default/20261103_10:00"),
+                plan.versions().stream().map(v -> v.key().directory()).toList());
+        assertEquals(List.of("disk.qcow2", "lxd.tar.xz"),
+                plan.versions().get(0).files().stream().map(Planner.WantedFile::name).sorted().toList());
+    }
+
+    @Test
+    void takesCompactVersionNamesInThisLayoutsSpelling() throws Exception {
+        Planner.Plan plan = Planner.plan(remote(", keep: 1"), BASE, List.of(product("ubuntu:noble:amd64:default",
+                "20261101_0915", "20261102_0915", "20261102_09:15")), NOTHING_LOCAL);
+        assertEquals(List.of("images/ubuntu/noble/amd64/default/20261102_09:15"),
+                plan.versions().stream().map(v -> v.key().directory()).toList());
+        assertTrue(plan.versions().get(0).files().get(0).url().toString().contains("/20261102_"));
+        assertTrue(plan.problems().toString().contains("another upstream version is also named 20261102_09:15 here"),
+                plan.problems().toString());
+    }
+
+    @Test
+    void neverTrustsUpstreamNamesOrPaths() throws Exception {
+        Map<String, UpstreamCatalog.Item> escaping = new LinkedHashMap<>();
+        escaping.put("lxd.tar.xz", item("lxd.tar.xz", "../../etc/lxd.tar.xz"));
+        escaping.put("root", item("squashfs", "images/x/rootfs.squashfs"));
+        Map<String, UpstreamCatalog.Item> absolute = new LinkedHashMap<>();
+        absolute.put("lxd.tar.xz", item("lxd.tar.xz", "https://elsewhere.example/lxd.tar.xz"));
+        absolute.put("root", item("squashfs", "images/x/rootfs.squashfs"));
+        Map<String, UpstreamCatalog.Item> rooted = new LinkedHashMap<>();
+        rooted.put("lxd.tar.xz", item("lxd.tar.xz", "images/x/lxd.tar.xz"));
+        rooted.put("root", item("squashfs", "/rootfs.squashfs"));
+        List<UpstreamCatalog.Product> upstream = List.of(
+                new UpstreamCatalog.Product("evil:../x:amd64:default", "evil", "../x", "amd64", "default", null, null,
+                        new TreeMap<>(Map.of("20261101_10:00", escaping))),
+                new UpstreamCatalog.Product("ok:one:amd64:default", "ok", "one", "amd64", "default", null, null,
+                        new TreeMap<>(Map.of("20261101_10:00", escaping, "20261102_10:00", absolute,
+                                "20261103_10:00", rooted, "latest", escaping))),
+                new UpstreamCatalog.Product("ok:two:sparc:default", "ok", "two", "sparc", "default", null, null,
+                        new TreeMap<>(Map.of("20261101_10:00", escaping))));
+        Planner.Plan plan = Planner.plan(remote(""), BASE, upstream, NOTHING_LOCAL);
+        assertEquals(List.of(), plan.versions());
+        String problems = plan.problems().toString();
+        assertTrue(problems.contains("release '../x' is not allowed"), problems);
+        assertTrue(problems.contains("item path '../../etc/lxd.tar.xz' is not a relative path under the remote"), problems);
+        assertTrue(problems.contains("item path 'https://elsewhere.example/lxd.tar.xz' is not a relative path"), problems);
+        assertTrue(problems.contains("item path '/rootfs.squashfs' is not a relative path"), problems);
+        assertTrue(problems.contains("version directory 'latest' is not a date"), problems);
+        assertTrue(problems.contains("architecture 'sparc' is not one LXD/Incus clients know"), problems);
+    }
+
+    @Test
+    void localContentWins() throws Exception {
+        Planner.Local local = new Planner.Local() {
+            @Override
+            public boolean hasForeignContent(ProductKey product) {
+                return product.release().equals("jammy");
+            }
+
+            @Override
+            public Optional<String> foreignAliasOwner(String alias, String arch) {
+                return alias.equals("ubuntu/noble") ? Optional.of("mine:noble:amd64:default") : Optional.empty();
+            }
+        };
+        Planner.Plan plan = Planner.plan(remote(""), BASE, List.of(product("ubuntu:jammy:amd64:default",
+                "20261101_10:00"), product("ubuntu:noble:amd64:default", "20261101_10:00")), local);
+        assertEquals(List.of("images/ubuntu/noble/amd64/default/20261101_10:00"),
+                plan.versions().stream().map(v -> v.key().directory()).toList());
+        assertEquals(List.of(), Overrides.parse(plan.versions().get(0).metadataJson()).aliases());
+        String problems = plan.problems().toString();
+        assertTrue(problems.contains("images/ubuntu/jammy/amd64/default: conflict: this product exists here already"),
+                problems);
+        assertTrue(problems.contains("alias 'ubuntu/noble' is used here by mine:noble:amd64:default"), problems);
+    }
+}
