@@ -50,7 +50,7 @@ public final class ServerLifecycle implements ServletContextListener {
             Files.createDirectories(root.path().resolve(Layout.IMAGES));
             Files.createDirectories(root.path().resolve(Layout.STREAMS));
             FileSystemStore store = new FileSystemStore(root);
-            int stale = store.removeStaleTemporaries();
+            int stale = store.removeAbandonedUploads(java.time.Duration.ZERO);
             if (stale > 0) {
                 LOG.info("removed " + stale + " unfinished upload(s) left by an earlier stop");
             }
