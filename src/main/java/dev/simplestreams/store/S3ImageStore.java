@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <p>Modification times are kept to whole seconds: listings carry milliseconds but HEAD answers only seconds,
  * and the hash cache must recognise a file the same way from both.
  */
-public final class S3ImageStore implements ImageStore, ConditionalState {
+public final class S3ImageStore implements ImageStore, ConditionalState, AutoCloseable {
 
     static final String STATE = ".state/";
     /** S3 wants the ETag of a condition bare; RGW refuses a quoted one. */
@@ -86,6 +86,13 @@ public final class S3ImageStore implements ImageStore, ConditionalState {
             presigner.endpointOverride(settings.endpoint());
         }
         return new S3ImageStore(client.build(), presigner.build(), settings);
+    }
+
+    /** Stops the HTTP client's threads with the web application. */
+    @Override
+    public void close() {
+        presigner.close();
+        s3.close();
     }
 
     /** For the status document and log lines. */

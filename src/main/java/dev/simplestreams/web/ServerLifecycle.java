@@ -99,6 +99,9 @@ public final class ServerLifecycle implements ServletContextListener {
         if (indexer instanceof IndexerService service) {
             service.close();
         }
+        if (event.getServletContext().getAttribute(STORE) instanceof S3ImageStore bucket) {
+            bucket.close();
+        }
     }
 
     static IndexerService indexer(ServletContext context) {
