@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.catalog.Architectures;
 import dev.simplestreams.testing.CephRgw;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.ImageFactory;
+import dev.simplestreams.testing.LxdDaemon;
+import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.StockTomcat;
+import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.web.TestImages;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -57,7 +63,7 @@ class ReplicasIT {
     @BeforeAll
     static void start() throws Exception {
         CephRgw rgw = CephRgw.shared();
-        work = Files.createTempDirectory("replicas");
+        work = Files.createTempDirectory(Path.of("/tmp"), "replicas");
         environment = new HashMap<>(rgw.serverEnvironment(rgw.createBucket("replicas")));
         environment.put("UPLOAD_USER", "u");
         environment.put("UPLOAD_PASSWORD", "p");
@@ -169,6 +175,47 @@ class ReplicasIT {
         replicas.add(back);
         await(back, "/streams/v1/index.json", body -> body.contains("replicas:test"), Duration.ofSeconds(60));
         assertEquals(body(survivor, "/streams/v1/images.json"), body(back, "/streams/v1/images.json"));
+    }
+
+    /**
+     * The real {@code lxc} with a private LXD daemon: an image uploaded through one replica is listed and
+     * launched through the other, behind nginx for TLS, the files coming from the bucket by redirect.
+     */
+    @Test
+    @Order(4)
+    void lxcLaunchesAnImageUploadedThroughTheOtherReplica() throws Exception {
+        StockTomcat uploadedThrough = replicas.get(1);
+        StockTomcat downloadedThrough = replicas.get(0);
+        Path dir = Files.createDirectories(work.resolve("lxc"));
+        // The containers' root (uid 100000) must traverse the path to the rootfs.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        String arch = Architectures.directoryName(ImageFactory.hostArch()).orElseThrow();
+        String version = "images/busybox/replicas/" + arch + "/default/20261126_10:00";
+        Path meta = ImageFactory.metadataTarball(dir.resolve("lxd.tar.xz"), ImageFactory.hostArch(), "busybox",
+                "replicas", "default", "busybox through two replicas", 1_764_151_200L, "20261126_10:00");
+        Path squashfs = ImageFactory.squashfs(ImageFactory.rootfsDir(dir.resolve("rootfs")), dir.resolve("rootfs.squashfs"));
+        put(uploadedThrough, version + "/lxd.tar.xz", Files.readAllBytes(meta));
+        put(uploadedThrough, version + "/rootfs.squashfs", Files.readAllBytes(squashfs));
+        String fingerprint = Digests.sha256(meta, squashfs);
+        await(downloadedThrough, "/streams/v1/images.json", body -> body.contains(fingerprint), Duration.ofSeconds(10));
+
+        TestCa ca = TestCa.create(dir.resolve("ca"));
+        try (NginxTlsProxy proxy = NginxTlsProxy.start(dir.resolve("nginx"), ca, downloadedThrough.port());
+                LxdDaemon lxd = LxdDaemon.start()) {
+            lxd.trustServerCert("replicas", ca.caCert());
+            lxd.lxc("remote", "add", "replicas", proxy.httpsUrl(), "--protocol=simplestreams");
+            String listed = lxd.lxc("image", "list", "replicas:", "--format=csv", "-c", "F");
+            assertTrue(listed.contains(fingerprint.substring(0, 12)), listed);
+            lxd.lxc("launch", "replicas:busybox/replicas", "c1");
+            try {
+                assertEquals("ok", lxd.lxc("exec", "c1", "--", "/bin/sh", "-c", "echo ok").strip());
+            } finally {
+                lxd.lxc("delete", "--force", "c1");
+            }
+            assertTrue(lxd.lxc("image", "list", "local:", "--format=csv", "-c", "F").contains(fingerprint.substring(0, 12)));
+            assertTrue(Files.readString(proxy.accessLog()).contains(" 302 "),
+                    "the image files were redirected to the bucket");
+        }
     }
 
     private static int upload(StockTomcat replica, String version, byte[] rootfs) throws Exception {
