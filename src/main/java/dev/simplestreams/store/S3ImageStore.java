@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -71,13 +73,19 @@ public final class S3ImageStore implements ImageStore, ConditionalState, AutoClo
 
     /** Credentials come from the SDK's default chain (environment, profile, web identity, instance role). */
     public static S3ImageStore connect(ObjectStorage settings) {
+        return connect(settings, DefaultCredentialsProvider.builder().build());
+    }
+
+    public static S3ImageStore connect(ObjectStorage settings, AwsCredentialsProvider credentials) {
         S3ClientBuilder client = S3Client.builder()
+                .credentialsProvider(credentials)
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
                 // Flexible checksums are AWS-only so far: Ceph RGW answers 400 to them.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         S3Presigner.Builder presigner = S3Presigner.builder()
+                .credentialsProvider(credentials)
                 .region(Region.of(settings.region()))
                 .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(settings.pathStyle()).build());

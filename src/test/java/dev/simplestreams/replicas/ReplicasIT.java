@@ -96,10 +96,12 @@ class ReplicasIT {
             byte[] rootfs = TestImages.rootfs(12 << 20);
             long started = System.nanoTime();
             upload(pair[0], version, rootfs);
+            long answered = System.nanoTime();
             await(pair[1], "/streams/v1/images.json", body -> body.contains(version.substring(version.lastIndexOf('/') + 1)),
                     Duration.ofSeconds(10));
-            System.out.printf("upload through %s visible through %s after %d ms%n", role(pair[0]), role(pair[1]),
-                    (System.nanoTime() - started) / 1_000_000);
+            System.out.printf("upload (metadata, then 12 MiB rootfs) through %s answered after %d ms, visible through "
+                    + "%s %d ms after the answer%n", role(pair[0]), (answered - started) / 1_000_000, role(pair[1]),
+                    (System.nanoTime() - answered) / 1_000_000);
 
             URI file = pair[1].uri("/" + version + "/rootfs.squashfs");
             HttpResponse<Void> redirect = HTTP.send(HttpRequest.newBuilder(file).build(),
