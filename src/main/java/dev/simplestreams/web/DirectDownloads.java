@@ -39,8 +39,8 @@ public final class DirectDownloads extends HttpFilter {
         try {
             direct = store.downloadUrl(path);
         } catch (UnsafePathException e) {
-            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "no such image file: " + e.getMessage());
-            return;
+            // Not a file name (a directory, a hidden or escaping path): answered as any missing resource.
+            direct = Optional.empty();
         }
         if (direct.isEmpty()) {
             chain.doFilter(request, response);

@@ -88,6 +88,20 @@ class S3ImageStoreIT {
         }
     }
 
+    /** A replica killed mid-upload leaves a multipart upload open; the next leader aborts it. */
+    @Test
+    void uploadsACrashLeftOpenAreRemoved() throws Exception {
+        S3ImageStore crashed = replica("crashed");
+        ImageStore.PendingFile pending = crashed.create(DIR + "crashed/rootfs.squashfs");
+        byte[] part = random(S3PendingFile.PART_SIZE);
+        pending.write(part, 0, part.length);
+        // Never closed: the process "died" here.
+        assertTrue(openMultipartUploads() >= 1);
+        assertEquals(0, replica("leader").removeAbandonedUploads(Duration.ofHours(1)), "a recent upload may be live");
+        assertTrue(replica("leader").removeAbandonedUploads(Duration.ZERO) >= 1);
+        assertEquals(0, openMultipartUploads());
+    }
+
     /** Four replicas commit the same new name at once, small and multipart: exactly one wins each time. */
     @Test
     void racingWritersOfOneNameHaveExactlyOneWinner() throws Exception {
