@@ -75,7 +75,8 @@ public final class ServerLifecycle implements ServletContextListener {
                 where = bucket.describe() + " as replica " + settings.objectStorage().replicaId();
             }
             HashCache cache = HashCache.load(store);
-            Leadership leadership = Elections.choose(settings.objectStorage(), store, where);
+            // The status document names the leader: a replica's id, never a path of this machine.
+            Leadership leadership = Elections.choose(settings.objectStorage(), store, "this server");
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval(),
                             settings.keepVersions(), settings.retentionGrace()), leadership);

@@ -124,6 +124,14 @@ class ReplicasIT {
         }
         assertEquals(body(leader, "/streams/v1/index.json"), body(follower, "/streams/v1/index.json"),
                 "both replicas serve the same index.json");
+
+        // A follower's answer explains what the leader left out, as a single server's would.
+        String incomplete = nextVersion() + "/lxd.tar.xz";
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(follower.uri("/" + incomplete))
+                .header("Authorization", AUTH).PUT(HttpRequest.BodyPublishers.ofByteArray(
+                        TestImages.metadata("replicas:test:amd64:default"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("a metadata tarball but no root file yet"), answer.body());
     }
 
     @Test
