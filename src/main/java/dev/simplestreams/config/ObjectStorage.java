@@ -2,6 +2,7 @@ package dev.simplestreams.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * STORAGE=s3: the bucket every replica shares, and how the replicas agree on which of them indexes.
@@ -28,7 +29,7 @@ public record ObjectStorage(URI endpoint, String region, String bucket, String p
         OBJECT_STORE, KUBERNETES;
 
         static Election parse(String value) {
-            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
                 case "object-store" -> OBJECT_STORE;
                 case "kubernetes" -> KUBERNETES;
                 default -> throw new IllegalArgumentException("LEADER_ELECTION='" + value

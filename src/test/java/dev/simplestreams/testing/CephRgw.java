@@ -2,7 +2,6 @@ package dev.simplestreams.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -48,7 +47,7 @@ public final class CephRgw {
     public static synchronized CephRgw shared() {
         if (shared == null) {
             try {
-                CephRgw rgw = new CephRgw(Files.createTempDirectory("ceph-rgw"), freePort());
+                CephRgw rgw = new CephRgw(Files.createTempDirectory("ceph-rgw"), StockTomcat.freePort());
                 rgw.boot();
                 Runtime.getRuntime().addShutdownHook(new Thread(rgw::stop));
                 shared = rgw;
@@ -101,7 +100,7 @@ public final class CephRgw {
 
     private void boot() throws IOException {
         long started = System.nanoTime();
-        int monPort = freePort();
+        int monPort = StockTomcat.freePort();
         String fsid = UUID.randomUUID().toString();
         for (String sub : new String[] {"run", "log", "mon", "osd", "rgw"}) {
             Files.createDirectories(dir.resolve(sub));
@@ -205,12 +204,6 @@ public final class CephRgw {
             Thread.sleep(250);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
