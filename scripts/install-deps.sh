@@ -7,7 +7,8 @@ want_tests=${1:-}
 
 base=(openjdk-17-jdk-headless maven curl ca-certificates openssl)
 tests=(nginx-light lxd lxd-client squashfs-tools xz-utils qemu-utils busybox-static
-  buildah podman runc conmon slirp4netns catatonit mmdebstrap uidmap chromium chromium-driver)
+  buildah podman runc conmon slirp4netns catatonit mmdebstrap uidmap chromium chromium-driver
+  ceph-mon ceph-osd radosgw ceph-common)
 backports=(incus-client incus-base)
 
 missing() {

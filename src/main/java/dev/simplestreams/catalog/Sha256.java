@@ -1,5 +1,7 @@
 package dev.simplestreams.catalog;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -37,6 +39,17 @@ public final class Sha256 {
         MessageDigest digest = newDigest();
         digest.update(data);
         return hex(digest);
+    }
+
+    /** Reads {@code in} to its end; the digest of everything read. */
+    public static MessageDigest digest(InputStream in) throws IOException {
+        MessageDigest digest = newDigest();
+        byte[] buffer = new byte[1 << 20];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            digest.update(buffer, 0, n);
+        }
+        return digest;
     }
 
     public static boolean isHex(String value) {

@@ -1,8 +1,14 @@
 package dev.simplestreams.config;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,11 +31,13 @@ import java.util.function.UnaryOperator;
  * @param metrics          METRICS: {@code off} (or {@code false}, {@code 0}) answers /metrics with 404; on by default
  * @param mirrorConfig     MIRROR_CONFIG: the mirror's configuration file (remotes and filters); null: no mirroring
  * @param mirrorInterval   MIRROR_INTERVAL_MINUTES: time between syncs of the mirror's remotes
+ * @param objectStorage    STORAGE=s3 and its settings; null for STORAGE=filesystem (the default), where the data
+ *                         root is SIMPLESTREAMS_DIR
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
         String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace, boolean metrics,
-        Path mirrorConfig, Duration mirrorInterval) {
+        Path mirrorConfig, Duration mirrorInterval, ObjectStorage objectStorage) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
@@ -65,7 +73,60 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 Duration.ofMinutes(number(lookup, "RETENTION_GRACE_MINUTES", 120)),
                 onUnlessOff(lookup, "METRICS"),
                 Optional.ofNullable(text(lookup, "MIRROR_CONFIG", null)).map(Path::of).orElse(null),
-                Duration.ofMinutes(number(lookup, "MIRROR_INTERVAL_MINUTES", 60)));
+                Duration.ofMinutes(number(lookup, "MIRROR_INTERVAL_MINUTES", 60)),
+                objectStorage(lookup));
+    }
+
+    private static ObjectStorage objectStorage(UnaryOperator<String> lookup) {
+        String storage = text(lookup, "STORAGE", "filesystem").toLowerCase(Locale.ROOT);
+        switch (storage) {
+            case "filesystem":
+                return null;
+            case "s3":
+                break;
+            default:
+                throw new IllegalArgumentException("STORAGE='" + storage + "' is not known; use filesystem or s3");
+        }
+        String endpoint = text(lookup, "S3_ENDPOINT", null);
+        String publicBase = text(lookup, "DOWNLOAD_BASE_URL", null);
+        return new ObjectStorage(endpoint == null ? null : uri("S3_ENDPOINT", endpoint),
+                text(lookup, "S3_REGION", "us-east-1"),
+                text(lookup, "S3_BUCKET", null),
+                text(lookup, "S3_PREFIX", ""),
+                flag(lookup, "S3_PATH_STYLE"),
+                publicBase == null ? null : uri("DOWNLOAD_BASE_URL", publicBase.endsWith("/") ? publicBase
+                        : publicBase + "/"),
+                Duration.ofSeconds(number(lookup, "PRESIGN_SECONDS", 300)),
+                ObjectStorage.Election.parse(text(lookup, "LEADER_ELECTION", "object-store")),
+                text(lookup, "LEASE_NAME", ObjectStorage.DEFAULT_LEASE_NAME),
+                Duration.ofSeconds(number(lookup, "LEASE_SECONDS", 15)),
+                text(lookup, "REPLICA_ID", defaultReplicaId()));
+    }
+
+    private static URI uri(String name, String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new URISyntaxException(value, "no scheme or host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(name + "='" + value + "' is not an absolute URL such as "
+                    + "http://127.0.0.1:7480");
+        }
+    }
+
+    /** The pod name in Kubernetes (HOSTNAME), else the host name with a random suffix. */
+    private static String defaultReplicaId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "replica";
+            }
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public boolean hasUploader() {
@@ -80,7 +141,7 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 + rescanInterval + ", writeAuth=" + writeAuth + ", uploadUser=" + uploadUser + ", uploadPassword="
                 + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + ", keepVersions="
                 + keepVersions + ", retentionGrace=" + retentionGrace + ", metrics=" + metrics + ", mirrorConfig="
-                + mirrorConfig + ", mirrorInterval=" + mirrorInterval + "]";
+                + mirrorConfig + ", mirrorInterval=" + mirrorInterval + ", objectStorage=" + objectStorage + "]";
     }
 
     /** Taken as given: spaces at either end may be part of a password. */
@@ -97,7 +158,7 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
 
     /** A switch that is on by default: {@code off}, {@code false}, {@code no} or {@code 0} turn it off. */
     private static boolean onUnlessOff(UnaryOperator<String> lookup, String name) {
-        String value = text(lookup, name, "on").toLowerCase(java.util.Locale.ROOT);
+        String value = text(lookup, name, "on").toLowerCase(Locale.ROOT);
         return switch (value) {
             case "off", "false", "no", "0" -> false;
             case "on", "true", "yes", "1" -> true;

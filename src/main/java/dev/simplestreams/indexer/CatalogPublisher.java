@@ -1,5 +1,6 @@
 package dev.simplestreams.indexer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
@@ -16,9 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes images.json, then index.json (so index.json never names products images.json lacks), each
- * atomically, and makes the new state visible to the servlets only after both are on disk.
+ * atomically, and makes the new state visible to the servlets only after both are on disk. The problems go
+ * to the store's state, for replicas that serve this catalogue without indexing.
  */
 final class CatalogPublisher {
+
+    static final String PROBLEMS_STATE = "problems.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
     private volatile PublishedCatalog current;
@@ -57,6 +62,9 @@ final class CatalogPublisher {
             images = previous.imagesJson();
             index = previous.indexJson();
             now = previous.updated();
+        }
+        if (previous == null || !previous.problems().equals(problems)) {
+            store.writeState(PROBLEMS_STATE, JSON.writeValueAsBytes(problems));
         }
         PublishedCatalog published = new PublishedCatalog(products, problems, index, images, now);
         current = published;

@@ -10,6 +10,7 @@ import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.catalog.VersionSource;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.StaleWriteException;
 import dev.simplestreams.store.StoredFile;
 import java.io.IOException;
 import java.time.Duration;
@@ -55,6 +56,11 @@ public final class Indexer {
     private final Map<VersionKey, DirState> dirs = new HashMap<>();
     private final Map<String, Problem> layoutProblems = new TreeMap<>();
     private Set<Problem> loggedProblems = Set.of();
+    /**
+     * Another replica published a catalogue this one has not seen the tree of: until a full scan has looked at
+     * everything, publishing from what is remembered would drop that replica's versions.
+     */
+    private boolean behindAnotherPublisher;
 
     /**
      * {@code keepVersions}: newest versions kept per product (0: all); older ones leave the catalogue and
@@ -107,6 +113,7 @@ public final class Indexer {
 
     /** Reads the whole tree (stat only for unchanged files) and publishes. */
     public synchronized PublishedCatalog fullScan() throws IOException {
+        behindAnotherPublisher = false;
         Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
         layoutProblems.clear();
         List<StoredFile> all = store.list(Layout.IMAGES);
@@ -131,6 +138,9 @@ public final class Indexer {
      */
     public synchronized PublishedCatalog refresh(Collection<VersionKey> versions, boolean complete)
             throws IOException {
+        if (behindAnotherPublisher) {
+            return fullScan();
+        }
         Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
         for (VersionKey key : versions) {
             layoutProblems.keySet().removeIf(path -> path.startsWith(key.directory() + "/"));
@@ -215,7 +225,13 @@ public final class Indexer {
         problems.addAll(layoutProblems.values());
         problems.sort(null);
         logNewProblems(problems);
-        PublishedCatalog published = publisher.publish(kept.products(), List.copyOf(problems));
+        PublishedCatalog published;
+        try {
+            published = publisher.publish(kept.products(), List.copyOf(problems));
+        } catch (StaleWriteException e) {
+            behindAnotherPublisher = true;
+            throw e;
+        }
         cache.save(store);
         pruner.apply(kept.retired(), Instant.now());
         return published;

@@ -24,6 +24,23 @@ public final class DataRoot {
     }
 
     public Path resolve(String relative) throws UnsafePathException {
+        check(relative);
+        Path current = root;
+        for (String segment : relative.split("/", -1)) {
+            current = current.resolve(segment);
+            if (Files.isSymbolicLink(current)) {
+                throw new UnsafePathException("the path goes through a symbolic link");
+            }
+        }
+        Path normalised = current.normalize();
+        if (!normalised.startsWith(root) || normalised.equals(root)) {
+            throw new UnsafePathException("the path leaves the data root");
+        }
+        return normalised;
+    }
+
+    /** The rules on the text of a path alone, for stores without a filesystem under them (object keys). */
+    public static void check(String relative) throws UnsafePathException {
         if (relative == null || relative.isEmpty()) {
             throw new UnsafePathException("the path is empty");
         }
@@ -42,7 +59,6 @@ public final class DataRoot {
         if (relative.startsWith("/")) {
             throw new UnsafePathException("the path must be relative (no leading '/')");
         }
-        Path current = root;
         for (String segment : relative.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
                 throw new UnsafePathException("the path has an empty, '.' or '..' segment");
@@ -53,16 +69,7 @@ public final class DataRoot {
             if (segment.length() > 255) {
                 throw new UnsafePathException("a path segment is longer than 255 characters");
             }
-            current = current.resolve(segment);
-            if (Files.isSymbolicLink(current)) {
-                throw new UnsafePathException("the path goes through a symbolic link");
-            }
         }
-        Path normalised = current.normalize();
-        if (!normalised.startsWith(root) || normalised.equals(root)) {
-            throw new UnsafePathException("the path leaves the data root");
-        }
-        return normalised;
     }
 
     /** The relative, '/'-separated form of a path under the root. */

@@ -3,6 +3,7 @@ package dev.simplestreams.store;
 import dev.simplestreams.catalog.Layout;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,11 +16,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The data root on a local or mounted filesystem. Files are written to a hidden temporary in the target
@@ -158,6 +161,31 @@ public final class FileSystemStore implements ImageStore {
         }
     }
 
+    /** One server owns the tree: the tag only tells this server's own versions apart. */
+    @Override
+    public Optional<Tagged> readIfChanged(String path, String knownTag) throws IOException {
+        Path file;
+        try {
+            file = root.resolve(path);
+        } catch (UnsafePathException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            String tag = attrs.size() + "-" + attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+            return tag.equals(knownTag) ? Optional.empty() : Optional.of(new Tagged(Files.readAllBytes(file), tag));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** DefaultServlet serves the files from the mounted tree. */
+    @Override
+    public Optional<URI> downloadUrl(String path) throws UnsafePathException {
+        root.resolve(path);
+        return Optional.empty();
+    }
+
     @Override
     public Optional<byte[]> readState(String name) throws IOException {
         Path file = root.path().resolve(STATE_DIR).resolve(name);
@@ -166,6 +194,28 @@ public final class FileSystemStore implements ImageStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public List<String> listState(String prefix) throws IOException {
+        Path state = root.path().resolve(STATE_DIR);
+        if (!Files.isDirectory(state)) {
+            return List.of();
+        }
+        try (var walk = Files.walk(state)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> state.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"))
+                    .filter(name -> name.startsWith(prefix) && !Layout.isIgnoredName(name.substring(
+                            name.lastIndexOf('/') + 1)))
+                    .sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public void deleteState(String name) throws IOException {
+        Files.deleteIfExists(root.path().resolve(STATE_DIR).resolve(name));
     }
 
     @Override
@@ -186,13 +236,16 @@ public final class FileSystemStore implements ImageStore {
         }
     }
 
-    /** Removes temporaries left by a crash mid-write; they are hidden, so nothing ever published them. */
-    public int removeStaleTemporaries() throws IOException {
+    /** Temporaries left by a crash mid-write; they are hidden, so nothing ever published them. */
+    @Override
+    public int removeAbandonedUploads(Duration olderThan) throws IOException {
         List<Path> stale = new ArrayList<>();
         Path images = root.path().resolve(Layout.IMAGES);
+        long startedBefore = System.currentTimeMillis() - olderThan.toMillis();
         if (Files.isDirectory(images)) {
             try (var walk = Files.walk(images)) {
                 walk.filter(p -> TemporaryFile.isTemporaryName(p.getFileName().toString()))
+                        .filter(p -> modifiedBefore(p, startedBefore))
                         .forEach(stale::add);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
@@ -202,6 +255,14 @@ public final class FileSystemStore implements ImageStore {
             Files.deleteIfExists(p);
         }
         return stale.size();
+    }
+
+    private static boolean modifiedBefore(Path file, long millis) {
+        try {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis() <= millis;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void replaceAtomically(Path target, byte[] content) throws IOException {

@@ -58,6 +58,28 @@ public final class HashCache {
         dirty |= entries.keySet().retainAll(paths);
     }
 
+    /** The entries of the files under {@code directory}, for handing them to the replica that indexes. */
+    public Map<String, Entry> under(String directory) {
+        Map<String, Entry> found = new TreeMap<>();
+        entries.forEach((path, entry) -> {
+            if (path.startsWith(directory + "/")) {
+                found.put(path, entry);
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Takes in what another replica saved while it indexed. Safe whatever this one knows: an entry is only used
+     * while its file's size and modification time are unchanged.
+     */
+    public void merge(ImageStore store) throws IOException {
+        Optional<byte[]> saved = store.readState(STATE_NAME);
+        if (saved.isPresent()) {
+            entries.putAll(JSON.readValue(saved.get(), new TypeReference<Map<String, Entry>>() { }));
+        }
+    }
+
     public int size() {
         return entries.size();
     }

@@ -3,6 +3,8 @@ package dev.simplestreams.store;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,16 +31,44 @@ public interface ImageStore {
     /** Deletes one file, or one directory with everything under it; false when nothing was there. */
     boolean delete(String path) throws IOException, UnsafePathException;
 
-    /** Replaces a small document (the catalogue) atomically: readers see the old or the new bytes. */
+    /**
+     * Replaces a small document (the catalogue) atomically: readers see the old or the new bytes. A store shared
+     * by several servers writes only over the version this one last read or wrote, and otherwise throws
+     * {@link StaleWriteException}: a replica working from an old view never overwrites a newer catalogue.
+     */
     void publish(String path, byte[] content) throws IOException;
+
+    /**
+     * A published document if it differs from the version tagged {@code knownTag} (null: whatever is there);
+     * empty when unchanged or absent. What is read here is what {@link #publish} will write over.
+     */
+    Optional<Tagged> readIfChanged(String path, String knownTag) throws IOException;
+
+    /**
+     * Where a client can fetch this file's bytes without the server streaming them (a presigned or public URL),
+     * or empty when the server serves them itself.
+     */
+    Optional<URI> downloadUrl(String path) throws UnsafePathException;
 
     /** The server's private state (hash cache); not part of the served tree. */
     Optional<byte[]> readState(String name) throws IOException;
 
     void writeState(String name, byte[] content) throws IOException;
 
+    /** The names of state documents that start with {@code prefix}, in name order. */
+    List<String> listState(String prefix) throws IOException;
+
+    void deleteState(String name) throws IOException;
+
+    /** Removes uploads abandoned by a crash (never visible) that were started more than {@code olderThan} ago. */
+    int removeAbandonedUploads(Duration olderThan) throws IOException;
+
     /** Whether a file can be created now (permissions, read-only mount, full volume); for readiness. */
     boolean isWritable();
+
+    /** A document's bytes and the tag of that version of it. */
+    record Tagged(byte[] content, String tag) {
+    }
 
     /**
      * A file being written by {@link #create}. Closing it without a commit removes what was written, so a

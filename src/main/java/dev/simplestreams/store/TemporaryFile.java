@@ -43,7 +43,7 @@ final class TemporaryFile implements ImageStore.PendingFile {
         this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
-    /** Hidden, so never listed or published; a crash leaves them for {@link FileSystemStore#removeStaleTemporaries}. */
+    /** Hidden, so never listed or published; a crash leaves them for {@link FileSystemStore#removeAbandonedUploads}. */
     static boolean isTemporaryName(String name) {
         return name.startsWith(".") && name.endsWith(SUFFIX);
     }

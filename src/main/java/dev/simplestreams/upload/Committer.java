@@ -23,7 +23,6 @@ import java.util.Optional;
 final class Committer {
 
     private static final int STRIPES = 64;
-    private static final int BUFFER = 1 << 20;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -122,14 +121,8 @@ final class Committer {
     }
 
     static MessageDigest digest(ImageStore store, String path) throws IOException, UnsafePathException {
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buffer = new byte[BUFFER];
         try (InputStream in = store.open(path)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                digest.update(buffer, 0, n);
-            }
+            return Sha256.digest(in);
         }
-        return digest;
     }
 }

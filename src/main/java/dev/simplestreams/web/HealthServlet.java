@@ -67,6 +67,8 @@ public final class HealthServlet extends HttpServlet {
         indexing.put("files_hashed", status.filesRead());
         indexing.put("bytes_hashed", status.bytesRead());
         indexing.put("catalogue_writes", status.catalogueWrites());
+        indexing.put("leading", status.leading());
+        indexing.put("leader", status.leader());
         body.put("indexer", indexing);
         Map<String, Object> catalogue = new LinkedHashMap<>();
         catalogue.put("updated", catalog == null ? null : catalog.updated().toString());

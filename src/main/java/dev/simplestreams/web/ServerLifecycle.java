@@ -2,7 +2,8 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
-import dev.simplestreams.coordination.SingleServer;
+import dev.simplestreams.coordination.Elections;
+import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.mirror.MirrorConfig;
@@ -11,6 +12,8 @@ import dev.simplestreams.mirror.MirrorService;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
+import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.S3ImageStore;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -25,15 +28,16 @@ import org.apache.catalina.WebResourceRoot;
 import org.apache.catalina.webresources.DirResourceSet;
 
 /**
- * Starts and stops the server's parts with the web application: reads the settings, mounts the data
- * root's {@code images/} into Tomcat's resources (so DefaultServlet serves image files with Range and
- * sendfile), and runs the background indexer.
+ * Starts and stops the server's parts with the web application: reads the settings, opens the store (a local
+ * data root, whose {@code images/} is mounted into Tomcat's resources so DefaultServlet serves image files with
+ * Range and sendfile; or a bucket, from which downloads are redirected), joins the election and runs the
+ * background indexer.
  */
 public final class ServerLifecycle implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(ServerLifecycle.class.getName());
     private static final String SETTINGS = Settings.class.getName();
-    private static final String STORE = FileSystemStore.class.getName();
+    private static final String STORE = ImageStore.class.getName();
     private static final String INDEXER = IndexerService.class.getName();
     private static final String CACHE = HashCache.class.getName();
     private static final String METRICS = ServerMetrics.class.getName();
@@ -57,19 +61,33 @@ public final class ServerLifecycle implements ServletContextListener {
         // Before anything starts: a bad file must not leave an indexer running in an application that failed.
         MirrorConfig mirrorConfig = settings.mirrorConfig() == null ? null : readMirrorConfig(settings.mirrorConfig());
         try {
-            DataRoot root = new DataRoot(settings.dataDir());
-            Files.createDirectories(root.path().resolve(Layout.IMAGES));
-            Files.createDirectories(root.path().resolve(Layout.STREAMS));
-            FileSystemStore store = new FileSystemStore(root);
-            int stale = store.removeStaleTemporaries();
-            if (stale > 0) {
-                LOG.info("removed " + stale + " unfinished upload(s) left by an earlier stop");
+            ImageStore store;
+            Path watched;
+            String where;
+            if (settings.objectStorage() == null) {
+                DataRoot root = new DataRoot(settings.dataDir());
+                Files.createDirectories(root.path().resolve(Layout.IMAGES));
+                Files.createDirectories(root.path().resolve(Layout.STREAMS));
+                FileSystemStore local = new FileSystemStore(root);
+                int stale = local.removeAbandonedUploads(Duration.ZERO);
+                if (stale > 0) {
+                    LOG.info("removed " + stale + " unfinished upload(s) left by an earlier stop");
+                }
+                mountImages(context, root.path().resolve(Layout.IMAGES));
+                store = local;
+                watched = root.path();
+                where = root.path().toString();
+            } else {
+                S3ImageStore bucket = S3ImageStore.connect(settings.objectStorage());
+                store = bucket;
+                watched = null;
+                where = bucket.describe() + " as replica " + settings.objectStorage().replicaId();
             }
-            mountImages(context, root.path().resolve(Layout.IMAGES));
             HashCache cache = HashCache.load(store);
-            IndexerService indexer = new IndexerService(store, cache, root.path(),
+            Leadership leadership = Elections.choose(settings.objectStorage(), store, identity());
+            IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval(),
-                            settings.keepVersions(), settings.retentionGrace()));
+                            settings.keepVersions(), settings.retentionGrace()), leadership);
             indexer.start();
             context.setAttribute(SETTINGS, settings);
             context.setAttribute(STORE, store);
@@ -79,7 +97,7 @@ public final class ServerLifecycle implements ServletContextListener {
             context.setAttribute(METRICS, metrics);
             if (mirrorConfig != null) {
                 MirrorService mirror = new MirrorService(mirrorConfig, store, cache,
-                        indexer::current, indexer::requestRescan, new SingleServer(identity()),
+                        indexer::current, indexer::requestRescan, leadership,
                         new MirrorService.Settings(settings.mirrorInterval(),
                                 settings.retentionGrace(), MIRROR_ATTEMPTS, MIRROR_RETRY_DELAY),
                         metrics.mirrorEvents(), System::getenv);
@@ -87,7 +105,7 @@ public final class ServerLifecycle implements ServletContextListener {
                 context.setAttribute(MIRROR, mirror);
                 LOG.info("mirroring as " + settings.mirrorConfig() + " says, every " + settings.mirrorInterval());
             }
-            LOG.info("serving " + root.path() + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
+            LOG.info("serving " + where + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
         } catch (IOException e) {
             throw new IllegalStateException("cannot use data root " + settings.dataDir() + ": " + e.getMessage()
@@ -122,6 +140,9 @@ public final class ServerLifecycle implements ServletContextListener {
         if (indexer instanceof IndexerService service) {
             service.close();
         }
+        if (event.getServletContext().getAttribute(STORE) instanceof S3ImageStore bucket) {
+            bucket.close();
+        }
     }
 
     static IndexerService indexer(ServletContext context) {
@@ -133,8 +154,8 @@ public final class ServerLifecycle implements ServletContextListener {
         return (MirrorService) context.getAttribute(MIRROR);
     }
 
-    static FileSystemStore store(ServletContext context) {
-        return (FileSystemStore) context.getAttribute(STORE);
+    static ImageStore store(ServletContext context) {
+        return (ImageStore) context.getAttribute(STORE);
     }
 
     static HashCache hashCache(ServletContext context) {

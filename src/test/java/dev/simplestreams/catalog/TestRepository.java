@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.indexer.Indexer;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.store.DataRoot;
@@ -70,7 +71,7 @@ public final class TestRepository {
     public static IndexerService newService(ImageStore store, Path watchedRoot, Duration quietPeriod,
             Duration rescanInterval) {
         return new IndexerService(store, HashCache.load(store), watchedRoot,
-                new IndexerService.Settings(quietPeriod, rescanInterval, 0, Duration.ZERO));
+                new IndexerService.Settings(quietPeriod, rescanInterval, 0, Duration.ZERO), new SingleServer("test"));
     }
 
     public Path root() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -28,7 +29,8 @@ class WatcherBurstTest {
     void tenThousandFilesProduceAHandfulOfCatalogueWrites() throws Exception {
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
         IndexerService service = new IndexerService(store, new HashCache(), root,
-                new IndexerService.Settings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO));
+                new IndexerService.Settings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO),
+                new SingleServer("test"));
         service.start();
         try {
             await(service, catalog -> true);

@@ -29,9 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleOutManifestSchemaIT {
 
-    /** Read by the S3 store and the election (LEADER_ELECTION, LEASE_NAME, S3_*; credentials by the AWS SDK). */
-    private static final Set<String> SCALE_OUT_SETTINGS = Set.of("LEADER_ELECTION", "LEASE_NAME", "S3_ENDPOINT",
-            "S3_REGION", "S3_BUCKET", "S3_PREFIX", "S3_PATH_STYLE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    /** Read by the AWS SDK, not by the server's settings. */
+    private static final Set<String> CREDENTIALS = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
 
     @Test
     void everyFileIsValidOnItsOwnAndListed() throws IOException {
@@ -167,10 +166,15 @@ class ScaleOutManifestSchemaIT {
     @SuppressWarnings("unchecked")
     void thePodsGetOnlyRealSettings() {
         Set<String> known = new LinkedHashSet<>();
-        Settings defaults = Settings.from(name -> {
+        Settings.from(name -> {
             known.add(name);
-            return null;
+            return switch (name) {
+                case "STORAGE" -> "s3";
+                case "S3_BUCKET" -> "bucket";
+                default -> null;
+            };
         });
+        Settings defaults = Settings.from(name -> null);
         List<Map<String, Object>> docs = Manifests.rendered(Manifests.SCALE_OUT);
         Map<String, Object> container = Manifests.containers(Manifests.only(docs, "Deployment")).get(0);
         Map<String, String> env = new HashMap<>(env(container));
@@ -181,10 +185,13 @@ class ScaleOutManifestSchemaIT {
         }
         Set<String> unknown = new TreeSet<>(env.keySet());
         unknown.removeAll(known);
-        unknown.removeAll(SCALE_OUT_SETTINGS);
+        unknown.removeAll(CREDENTIALS);
         unknown.removeAll(Set.of("UPLOAD_USER", "UPLOAD_PASSWORD"));
         assertEquals(Set.of(), unknown, "settings the server does not read");
-        env.keySet().removeAll(SCALE_OUT_SETTINGS);
+        assertEquals("s3", env.get("STORAGE"), "the replicas share a bucket");
+        env.keySet().removeAll(CREDENTIALS);
+        env.keySet().removeAll(Set.of("STORAGE", "LEADER_ELECTION", "LEASE_NAME"));
+        env.keySet().removeIf(name -> name.startsWith("S3_"));
         env.keySet().removeAll(Set.of("UPLOAD_USER", "UPLOAD_PASSWORD"));
         assertEquals(defaults, Settings.from(env::get), "the shared settings are at the server's defaults");
     }

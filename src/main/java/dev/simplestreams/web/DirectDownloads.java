@@ -1,0 +1,73 @@
+package dev.simplestreams.web;
+
+import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.StoredFile;
+import dev.simplestreams.store.UnsafePathException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Image downloads from a store that can serve them itself (a bucket): GET is answered with a redirect to the
+ * store's short-lived URL, so the bytes never pass through Tomcat; HEAD is answered here, because a presigned
+ * URL is signed for GET only. Where the store has no such URL, DefaultServlet serves the file as before.
+ */
+public final class DirectDownloads extends HttpFilter {
+
+    private ImageStore store;
+
+    @Override
+    public void init() {
+        store = ServerLifecycle.store(getServletContext());
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        boolean head = request.getMethod().equals("HEAD");
+        if (!head && !request.getMethod().equals("GET")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String path = WriteRouter.relativePath(request);
+        Optional<URI> direct;
+        try {
+            direct = store.downloadUrl(path);
+        } catch (UnsafePathException e) {
+            // Not a file name (a directory, a hidden or escaping path): answered as any missing resource.
+            direct = Optional.empty();
+        }
+        if (direct.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<StoredFile> file;
+        try {
+            file = store.stat(path);
+        } catch (UnsafePathException e) {
+            file = Optional.empty();
+        }
+        if (file.isEmpty()) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "no such image file: " + path);
+            return;
+        }
+        // A redirect signed for minutes must not be cached for longer by a proxy.
+        response.setHeader("Cache-Control", "no-store");
+        if (head) {
+            String type = getServletContext().getMimeType(path);
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(type == null ? "application/octet-stream" : type);
+            response.setContentLengthLong(file.get().size());
+            response.setDateHeader("Last-Modified", file.get().modifiedMillis());
+            response.setHeader("ETag", "W/\"" + file.get().size() + "-" + file.get().modifiedMillis() + "\"");
+            response.setHeader("Accept-Ranges", "bytes");
+            return;
+        }
+        response.sendRedirect(direct.get().toString(), HttpServletResponse.SC_FOUND);
+    }
+}
