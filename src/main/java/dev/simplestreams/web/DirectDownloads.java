@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.StoredFile;
 import dev.simplestreams.store.UnsafePathException;
@@ -20,10 +21,12 @@ import java.util.Optional;
 public final class DirectDownloads extends HttpFilter {
 
     private ImageStore store;
+    private ServerMetrics metrics;
 
     @Override
     public void init() {
         store = ServerLifecycle.store(getServletContext());
+        metrics = ServerLifecycle.metrics(getServletContext());
     }
 
     @Override
@@ -69,5 +72,7 @@ public final class DirectDownloads extends HttpFilter {
             return;
         }
         response.sendRedirect(direct.get().toString(), HttpServletResponse.SC_FOUND);
+        // The bytes are the bucket's to count.
+        metrics.downloadAnswered(HttpServletResponse.SC_FOUND, 0);
     }
 }

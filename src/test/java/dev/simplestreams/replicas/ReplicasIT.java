@@ -124,6 +124,10 @@ class ReplicasIT {
         }
         assertEquals(body(leader, "/streams/v1/index.json"), body(follower, "/streams/v1/index.json"),
                 "both replicas serve the same index.json");
+        for (StockTomcat replica : List.of(leader, follower)) {
+            assertTrue(body(replica, "/metrics").contains("simplestreams_downloads_total{status=\"302\"} 1.0"),
+                    "a redirect to the bucket counts as a download");
+        }
 
         // A follower's answer explains what the leader left out, as a single server's would.
         String incomplete = nextVersion() + "/lxd.tar.xz";
