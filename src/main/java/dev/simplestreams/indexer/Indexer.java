@@ -121,7 +121,7 @@ public final class Indexer {
         Set<String> paths = new HashSet<>();
         all.forEach(f -> paths.add(f.path()));
         cache.retainOnly(paths);
-        return publishAndSave();
+        return publishAndSave(true);
     }
 
     /**
@@ -147,7 +147,15 @@ public final class Indexer {
             }
         }
         readChanged(listing, complete);
-        return publishAndSave();
+        // The upload path leaves saving the hash cache to the background pass its own file events bring a
+        // moment later (or the next rescan, or close): the whole cache, megabytes at 10,000 versions, written
+        // and forced to disk on every upload was most of the time an upload took to publish.
+        return publishAndSave(!complete);
+    }
+
+    /** Saves the hash cache if it changed; for shutdown, after the last upload. */
+    public synchronized void saveCache() throws IOException {
+        cache.save(store);
     }
 
     private void readChanged(Map<VersionKey, List<StoredFile>> listing, boolean complete) throws IOException {
@@ -207,7 +215,7 @@ public final class Indexer {
         }
     }
 
-    private PublishedCatalog publishAndSave() throws IOException {
+    private PublishedCatalog publishAndSave(boolean saveCache) throws IOException {
         List<VersionSource> sources = dirs.values().stream().map(DirState::source).toList();
         CatalogBuilder.Result result = CatalogBuilder.build(sources);
         Retention.Result kept = Retention.keepNewest(result.products(), keepVersions);
@@ -216,7 +224,9 @@ public final class Indexer {
         problems.sort(null);
         logNewProblems(problems);
         PublishedCatalog published = publisher.publish(kept.products(), List.copyOf(problems));
-        cache.save(store);
+        if (saveCache) {
+            cache.save(store);
+        }
         pruner.apply(kept.retired(), Instant.now());
         return published;
     }
