@@ -1,6 +1,7 @@
 package dev.simplestreams.indexer;
 
 import dev.simplestreams.catalog.CatalogJson;
+import dev.simplestreams.catalog.ImagesJsonWriter;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CatalogPublisher {
 
     private final ImageStore store;
+    private final ImagesJsonWriter imagesJson = new ImagesJsonWriter();
     private volatile PublishedCatalog current;
     private final AtomicLong writes = new AtomicLong();
 
@@ -46,7 +48,7 @@ final class CatalogPublisher {
         }
         Instant now = Instant.now();
         String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC));
-        byte[] images = CatalogJson.images(products, updated);
+        byte[] images = imagesJson.write(products, updated);
         byte[] index = CatalogJson.index(products, updated);
         if (previous == null || !Objects.equals(previous.products(), products)) {
             store.publish(CatalogJson.IMAGES_PATH, images);
