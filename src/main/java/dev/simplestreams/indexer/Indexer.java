@@ -55,6 +55,10 @@ public final class Indexer {
     private final Map<VersionKey, DirState> dirs = new HashMap<>();
     private final Map<String, Problem> layoutProblems = new TreeMap<>();
     private Set<Problem> loggedProblems = Set.of();
+    /** What the catalogue now published was built from, so that a pass that changed nothing skips the build. */
+    private List<VersionSource> builtFrom = List.of();
+    private Map<String, Problem> builtWithProblems = Map.of();
+    private List<VersionKey> retired = List.of();
 
     /**
      * {@code keepVersions}: newest versions kept per product (0: all); older ones leave the catalogue and
@@ -217,6 +221,16 @@ public final class Indexer {
 
     private PublishedCatalog publishAndSave(boolean saveCache) throws IOException {
         List<VersionSource> sources = dirs.values().stream().map(DirState::source).toList();
+        PublishedCatalog current = publisher.current();
+        if (current != null && sameSources(sources) && layoutProblems.equals(builtWithProblems)) {
+            // The background pass after each upload, or a rescan of a still tree: rebuilding the whole model
+            // (10,000 versions) to find it unchanged held the lock as long as the upload's own publication.
+            if (saveCache) {
+                cache.save(store);
+            }
+            pruner.apply(retired, Instant.now());
+            return current;
+        }
         CatalogBuilder.Result result = CatalogBuilder.build(sources);
         Retention.Result kept = Retention.keepNewest(result.products(), keepVersions);
         List<Problem> problems = new ArrayList<>(result.problems());
@@ -227,8 +241,24 @@ public final class Indexer {
         if (saveCache) {
             cache.save(store);
         }
-        pruner.apply(kept.retired(), Instant.now());
+        builtFrom = sources;
+        builtWithProblems = new TreeMap<>(layoutProblems);
+        retired = kept.retired();
+        pruner.apply(retired, Instant.now());
         return published;
+    }
+
+    /** The same source objects as the last build: an unchanged directory keeps its source. */
+    private boolean sameSources(List<VersionSource> sources) {
+        if (sources.size() != builtFrom.size()) {
+            return false;
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            if (sources.get(i) != builtFrom.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One log line per problem, when it first appears, not on every pass. */
