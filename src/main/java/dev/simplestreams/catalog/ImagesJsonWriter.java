@@ -2,9 +2,10 @@ package dev.simplestreams.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -22,34 +23,33 @@ public final class ImagesJsonWriter {
     }
 
     private Map<String, Written> previous = Map.of();
-    private int previousLength;
 
     public byte[] write(SortedMap<String, Product> products, String updated) {
         Map<String, Written> now = new HashMap<>();
-        // Sized from the last document: growing an 8 MB array by doubling would copy it several times.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(previousLength + (64 << 10));
         // The members of Products in its (alphabetical) order, with products written from the kept bytes.
-        out.writeBytes(("{\"content_id\":" + quote(Products.CONTENT_ID) + ",\"datatype\":" + quote(Products.DATATYPE)
+        List<byte[]> pieces = new ArrayList<>(2 * products.size() + 2);
+        pieces.add(("{\"content_id\":" + quote(Products.CONTENT_ID) + ",\"datatype\":" + quote(Products.DATATYPE)
                 + ",\"format\":" + quote(Products.FORMAT) + ",\"products\":{").getBytes(StandardCharsets.UTF_8));
-        boolean first = true;
         for (Map.Entry<String, Product> entry : products.entrySet()) {
             Written written = previous.get(entry.getKey());
             if (written == null || !written.product().equals(entry.getValue())) {
                 written = new Written(entry.getValue(), json(entry.getValue()));
             }
             now.put(entry.getKey(), written);
-            if (!first) {
-                out.write(',');
-            }
-            first = false;
-            out.writeBytes(json(entry.getKey()));
-            out.write(':');
-            out.writeBytes(written.json());
+            pieces.add(((pieces.size() > 1 ? "," : "") + quote(entry.getKey()) + ":").getBytes(StandardCharsets.UTF_8));
+            pieces.add(written.json());
         }
-        out.writeBytes(("},\"updated\":" + quote(updated) + "}").getBytes(StandardCharsets.UTF_8));
+        pieces.add(("},\"updated\":" + quote(updated) + "}").getBytes(StandardCharsets.UTF_8));
         previous = now;
-        previousLength = out.size();
-        return out.toByteArray();
+        // One array of the exact size: with a 256 MiB heap an 8 MB array is a humongous object for G1, and
+        // growing a buffer and copying it out made two more of them per catalogue, each forcing a collection.
+        byte[] document = new byte[pieces.stream().mapToInt(piece -> piece.length).sum()];
+        int at = 0;
+        for (byte[] piece : pieces) {
+            System.arraycopy(piece, 0, document, at, piece.length);
+            at += piece.length;
+        }
+        return document;
     }
 
     private static String quote(String text) {
