@@ -137,20 +137,28 @@ public class BenchTool {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    /** Polls the served images.json (and the file on disk) until it names {@code needle}; ms since {@code t0}. */
-    static long[] awaitVisible(String base, Path dataRoot, String needle, long t0, long timeoutMs) throws Exception {
+    /**
+     * Polls the served images.json until it names {@code needle} (ms since {@code t0}), then the file on disk
+     * (ms since {@code diskT0}). The served document is polled first and alone, so that its figure is not
+     * delayed by reading the file; the server writes the file before it serves the new state.
+     */
+    static long[] awaitVisible(String base, Path dataRoot, String needle, long t0, long diskT0, long timeoutMs)
+            throws Exception {
         long served = -1;
         long onDisk = -1;
         Path file = dataRoot.resolve("streams/v1/images.json");
         HttpRequest get = HttpRequest.newBuilder(URI.create(base + "/streams/v1/images.json")).build();
-        while ((served < 0 || onDisk < 0) && System.nanoTime() - t0 < timeoutMs * 1_000_000L) {
-            if (onDisk < 0 && Files.exists(file) && Files.readString(file).contains(needle)) {
-                onDisk = (System.nanoTime() - t0) / 1000;
-            }
-            if (served < 0 && HTTP.send(get, HttpResponse.BodyHandlers.ofString()).body().contains(needle)) {
+        while (served < 0 && System.nanoTime() - t0 < timeoutMs * 1_000_000L) {
+            if (HTTP.send(get, HttpResponse.BodyHandlers.ofString()).body().contains(needle)) {
                 served = (System.nanoTime() - t0) / 1000;
+            } else {
+                Thread.sleep(5);
             }
-            if (served < 0 || onDisk < 0) {
+        }
+        while (onDisk < 0 && System.nanoTime() - t0 < timeoutMs * 1_000_000L) {
+            if (Files.exists(file) && Files.readString(file).contains(needle)) {
+                onDisk = (System.nanoTime() - diskT0) / 1000;
+            } else {
                 Thread.sleep(5);
             }
         }
@@ -165,7 +173,11 @@ public class BenchTool {
         System.out.println(sb);
     }
 
-    /** count uploads (metadata, then a small root file, by PUT); latency from the root's response to visibility. */
+    /**
+     * count uploads (metadata, then a small root file, by PUT); served: from the root's response to the served
+     * images.json naming it; disk: from sending the root file to images.json on disk naming it (the server
+     * writes it before it answers, so this is at most the root upload's round trip).
+     */
     static void visible(String base, Path dataRoot, int count, String auth, Path meta, String product) throws Exception {
         List<Long> served = new ArrayList<>();
         List<Long> disk = new ArrayList<>();
@@ -175,7 +187,9 @@ public class BenchTool {
             file(root, 64 * 1024, 1_000_000 + System.nanoTime());
             String version = versionName(i);
             String dir = base + "/images/bench/" + product + "/amd64/default/" + version;
+            long sent = 0;
             for (String[] part : new String[][] {{"lxd.tar.xz", meta.toString()}, {"rootfs.squashfs", root.toString()}}) {
+                sent = System.nanoTime();
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(dir + "/" + part[0]))
                         .header("Authorization", basic)
                         .PUT(HttpRequest.BodyPublishers.ofFile(Path.of(part[1]))).build(),
@@ -186,7 +200,7 @@ public class BenchTool {
             }
             long t0 = System.nanoTime();
             long[] t = awaitVisible(base, dataRoot, "images/bench/" + product + "/amd64/default/" + version
-                    + "/rootfs.squashfs", t0, 30_000);
+                    + "/rootfs.squashfs", t0, sent, 30_000);
             served.add(t[0]);
             disk.add(t[1]);
         }
@@ -215,7 +229,7 @@ public class BenchTool {
             }
             long t0 = System.nanoTime();
             long[] t = awaitVisible(base, dataRoot, "images/bench/" + product + "/amd64/default/" + version
-                    + "/rootfs.squashfs", t0, 60_000);
+                    + "/rootfs.squashfs", t0, t0, 60_000);
             served.add(t[0]);
             disk.add(t[1]);
         }

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** The two JSON documents clients read: {@code streams/v1/index.json} and {@code streams/v1/images.json}. */
+/**
+ * The two JSON documents clients read: {@code streams/v1/index.json} and {@code streams/v1/images.json} (written
+ * by {@link ImagesJsonWriter}).
+ */
 public final class CatalogJson {
 
     public static final String IMAGES_PATH = Layout.STREAMS + "/images.json";
@@ -25,10 +28,6 @@ public final class CatalogJson {
     }
 
     private CatalogJson() {
-    }
-
-    public static byte[] images(SortedMap<String, Product> products, String updated) {
-        return write(Products.of(products, updated));
     }
 
     /** index.json names every product id; clients skip entries whose product list is empty. */

@@ -21,8 +21,43 @@ public record ProductKey(String os, String release, String arch, String variant)
         return Layout.IMAGES + "/" + os + "/" + release + "/" + arch + "/" + variant;
     }
 
+    /**
+     * The order of {@link #id()}, without building the ids: sorting 10,000 versions compared two new strings
+     * per comparison, a gigabyte of garbage a minute while uploads rebuilt the catalogue.
+     */
     @Override
     public int compareTo(ProductKey other) {
-        return id().compareTo(other.id());
+        String[] mine = {os, release, arch, variant};
+        String[] theirs = {other.os, other.release, other.arch, other.variant};
+        int i = 0;
+        int j = 0;
+        int a = 0;
+        int b = 0;
+        while (true) {
+            int x = charAt(mine, i, a);
+            int y = charAt(theirs, j, b);
+            if (x != y) {
+                return x - y;
+            }
+            if (x < 0) {
+                return 0;
+            }
+            if (++a > mine[i].length()) {
+                i++;
+                a = 0;
+            }
+            if (++b > theirs[j].length()) {
+                j++;
+                b = 0;
+            }
+        }
+    }
+
+    /** The character at {@code at} of part {@code part} of an id, ':' just after a part, -1 at the end. */
+    private static int charAt(String[] parts, int part, int at) {
+        if (part == parts.length - 1 && at == parts[part].length()) {
+            return -1;
+        }
+        return at < parts[part].length() ? parts[part].charAt(at) : ':';
     }
 }

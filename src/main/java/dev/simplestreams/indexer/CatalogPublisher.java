@@ -2,6 +2,7 @@ package dev.simplestreams.indexer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.CatalogJson;
+import dev.simplestreams.catalog.ImagesJsonWriter;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
@@ -26,6 +27,7 @@ final class CatalogPublisher {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
+    private final ImagesJsonWriter imagesJson = new ImagesJsonWriter();
     private volatile PublishedCatalog current;
     private final AtomicLong writes = new AtomicLong();
 
@@ -51,7 +53,7 @@ final class CatalogPublisher {
         }
         Instant now = Instant.now();
         String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC));
-        byte[] images = CatalogJson.images(products, updated);
+        byte[] images = imagesJson.write(products, updated);
         byte[] index = CatalogJson.index(products, updated);
         if (previous == null || !Objects.equals(previous.products(), products)) {
             store.publish(CatalogJson.IMAGES_PATH, images);

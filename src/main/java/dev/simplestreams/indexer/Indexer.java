@@ -61,6 +61,10 @@ public final class Indexer {
      * everything, publishing from what is remembered would drop that replica's versions.
      */
     private boolean behindAnotherPublisher;
+    /** What the catalogue now published was built from, so that a pass that changed nothing skips the build. */
+    private List<VersionSource> builtFrom = List.of();
+    private Map<String, Problem> builtWithProblems = Map.of();
+    private List<VersionKey> retired = List.of();
 
     /**
      * {@code keepVersions}: newest versions kept per product (0: all); older ones leave the catalogue and
@@ -128,7 +132,7 @@ public final class Indexer {
         Set<String> paths = new HashSet<>();
         all.forEach(f -> paths.add(f.path()));
         cache.retainOnly(paths);
-        return publishAndSave();
+        return publishAndSave(true);
     }
 
     /**
@@ -157,7 +161,15 @@ public final class Indexer {
             }
         }
         readChanged(listing, complete);
-        return publishAndSave();
+        // The upload path leaves saving the hash cache to the background pass its own file events bring a
+        // moment later (or the next rescan, or close): the whole cache, megabytes at 10,000 versions, written
+        // and forced to disk on every upload was most of the time an upload took to publish.
+        return publishAndSave(!complete);
+    }
+
+    /** Saves the hash cache if it changed; for shutdown, after the last upload. */
+    public synchronized void saveCache() throws IOException {
+        cache.save(store);
     }
 
     private void readChanged(Map<VersionKey, List<StoredFile>> listing, boolean complete) throws IOException {
@@ -217,8 +229,18 @@ public final class Indexer {
         }
     }
 
-    private PublishedCatalog publishAndSave() throws IOException {
+    private PublishedCatalog publishAndSave(boolean saveCache) throws IOException {
         List<VersionSource> sources = dirs.values().stream().map(DirState::source).toList();
+        PublishedCatalog current = publisher.current();
+        if (current != null && sameSources(sources) && layoutProblems.equals(builtWithProblems)) {
+            // The background pass after each upload, or a rescan of a still tree: rebuilding the whole model
+            // (10,000 versions) to find it unchanged held the lock as long as the upload's own publication.
+            if (saveCache) {
+                cache.save(store);
+            }
+            pruner.apply(retired, Instant.now());
+            return current;
+        }
         CatalogBuilder.Result result = CatalogBuilder.build(sources);
         Retention.Result kept = Retention.keepNewest(result.products(), keepVersions);
         List<Problem> problems = new ArrayList<>(result.problems());
@@ -232,9 +254,27 @@ public final class Indexer {
             behindAnotherPublisher = true;
             throw e;
         }
-        cache.save(store);
-        pruner.apply(kept.retired(), Instant.now());
+        if (saveCache) {
+            cache.save(store);
+        }
+        builtFrom = sources;
+        builtWithProblems = new TreeMap<>(layoutProblems);
+        retired = kept.retired();
+        pruner.apply(retired, Instant.now());
         return published;
+    }
+
+    /** The same source objects as the last build: an unchanged directory keeps its source. */
+    private boolean sameSources(List<VersionSource> sources) {
+        if (sources.size() != builtFrom.size()) {
+            return false;
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            if (sources.get(i) != builtFrom.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One log line per problem, when it first appears, not on every pass. */

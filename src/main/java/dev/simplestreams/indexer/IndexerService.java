@@ -405,6 +405,12 @@ public final class IndexerService implements AutoCloseable {
             }
         }
         hashPool.shutdownNow();
+        try {
+            indexer.saveCache();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "saving the hash cache at shutdown failed; changed files are hashed again at "
+                    + "start", e);
+        }
     }
 
     public Map<String, Instant> deletionSchedule() {

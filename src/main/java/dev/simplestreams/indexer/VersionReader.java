@@ -15,12 +15,16 @@ import dev.simplestreams.store.StoredFile;
 import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.io.input.BoundedInputStream;
+import org.apache.commons.io.input.CloseShieldInputStream;
 
 /**
  * Reads one version directory into a {@link VersionSource}. Each byte of a changed file is read once:
@@ -84,12 +88,13 @@ final class VersionReader {
             String metaSha = null;
             MessageDigest metaState = null;
             for (StoredFile meta : metas) {
-                HashCache.Entry entry = tarball(meta);
+                Tarball tarball = metadataTarball(meta);
                 if (metaSha == null) {
-                    metaSha = entry.sha256();
-                    metadata = entry.metadata();
+                    metaSha = tarball.entry().sha256();
+                    metadata = tarball.entry().metadata();
+                    metaState = tarball.state();
                 }
-                facts.add(facts(meta, entry));
+                facts.add(facts(meta, tarball.entry()));
             }
             for (StoredFile root : roots) {
                 HashCache.Entry entry = cache.lookup(root).orElse(null);
@@ -103,7 +108,7 @@ final class VersionReader {
             }
             for (StoredFile file : plain) {
                 FileKind kind = FileKind.recognise(file.name()).orElseThrow().kind();
-                HashCache.Entry entry = kind == FileKind.UNIFIED ? tarball(file) : hashed(file);
+                HashCache.Entry entry = kind == FileKind.UNIFIED ? unifiedTarball(file) : hashed(file);
                 if (kind == FileKind.UNIFIED && metadata == null) {
                     metadata = entry.metadata();
                 }
@@ -123,11 +128,43 @@ final class VersionReader {
                 kind.kind().isRoot() ? entry.combined() : null);
     }
 
+    /** A metadata tarball's cache entry, and the digest state after its bytes if it was read just now. */
+    private record Tarball(HashCache.Entry entry, MessageDigest state) {
+    }
+
     /**
-     * A tarball's hash and its metadata.yaml. A split image's metadata tarball is small and read whole, so a
-     * damaged one is refused; in a unified tarball metadata.yaml is looked for in the first bytes only.
+     * A split image's metadata tarball: hashed while its metadata.yaml is parsed, in one read. It is small and
+     * read whole, so a damaged one is refused; the digest state is kept for the root files, which continue it.
      */
-    private HashCache.Entry tarball(StoredFile file) throws IOException, MetadataException, UnsafePathException {
+    private Tarball metadataTarball(StoredFile file) throws IOException, MetadataException, UnsafePathException {
+        Optional<HashCache.Entry> cached = cache.lookup(file);
+        if (cached.isPresent() && cached.get().metadata() != null) {
+            return new Tarball(cached.get(), null);
+        }
+        MessageDigest digest = Sha256.newDigest();
+        ImageMetadata metadata;
+        long total;
+        try (BoundedInputStream counted = BoundedInputStream.builder().setInputStream(store.open(file.path())).get();
+                DigestInputStream in = new DigestInputStream(counted, digest)) {
+            try {
+                metadata = MetadataReader.readWhole(CloseShieldInputStream.wrap(in));
+            } catch (MetadataException e) {
+                throw new MetadataException(file.name() + ": " + e.getMessage(), e);
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+            total = counted.getCount();
+        }
+        counted(file, total);
+        MessageDigest state = Sha256.copy(digest);
+        HashCache.Entry entry = new HashCache.Entry(file.size(), file.modifiedMillis(), Sha256.hex(digest), null, null,
+                metadata);
+        cache.put(file.path(), entry);
+        return new Tarball(entry, state);
+    }
+
+    /** A unified tarball's hash, and its metadata.yaml, looked for in the first bytes only. */
+    private HashCache.Entry unifiedTarball(StoredFile file) throws IOException, MetadataException,
+            UnsafePathException {
         Optional<HashCache.Entry> cached = cache.lookup(file);
         if (cached.isPresent() && cached.get().metadata() != null) {
             return cached.get();
@@ -138,8 +175,7 @@ final class VersionReader {
         }
         ImageMetadata metadata;
         try (InputStream in = store.open(file.path())) {
-            metadata = FileKind.recognise(file.name()).orElseThrow().kind() == FileKind.METADATA
-                    ? MetadataReader.readWhole(in) : MetadataReader.read(in);
+            metadata = MetadataReader.read(in);
         } catch (MetadataException e) {
             throw new MetadataException(file.name() + ": " + e.getMessage(), e);
         }
@@ -197,6 +233,11 @@ final class VersionReader {
                 total += n;
             }
         }
+        counted(file, total);
+    }
+
+    /** Counts a file read whole, which must not have changed while it was read. */
+    private void counted(StoredFile file, long total) throws IOException, UnsafePathException {
         filesRead.incrementAndGet();
         bytesRead.addAndGet(total);
         Optional<StoredFile> after = store.stat(file.path());

@@ -4,6 +4,7 @@ import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.upload.InvalidUploadException;
+import dev.simplestreams.upload.MultipartReader;
 import dev.simplestreams.upload.TooLargeException;
 import dev.simplestreams.upload.UploadBatch;
 import dev.simplestreams.upload.UploadException;
@@ -15,14 +16,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
-import org.apache.commons.fileupload2.core.DiskFileItem;
-import org.apache.commons.fileupload2.core.DiskFileItemFactory;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import java.util.Locale;
 
 /**
  * Uploads into {@code images/}: POST multipart/form-data, where each file part's file name is its path
@@ -54,7 +48,8 @@ public final class UploadServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!JakartaServletFileUpload.isMultipartContent(request)) {
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
             JsonResponses.error(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "POST takes "
                     + "multipart/form-data (curl -F 'file=@FILE;filename=<dir>/<name>'); send a raw body with PUT "
                     + "(curl -T FILE) to the file's URL instead");
@@ -62,28 +57,15 @@ public final class UploadServlet extends HttpServlet {
         }
         String directory = directoryOf(request);
         handle(request, response, batch -> {
-            JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> multipart = new JakartaServletFileUpload<>();
-            multipart.setSizeMax(uploads.policy().maxUploadBytes());
-            multipart.setHeaderCharset(StandardCharsets.UTF_8);
-            FileItemInputIterator parts;
-            try {
-                parts = multipart.getItemIterator(request);
-            } catch (IllegalArgumentException e) {
-                // FileUpload reads the Content-Type's charset with Charset.forName: an unknown or malformed one
-                // (charset=x-evil) is the client's mistake, not an internal error.
-                throw new InvalidUploadException("the multipart request's charset is not supported; send "
-                        + "Content-Type: multipart/form-data; boundary=... without a charset, or with charset=UTF-8");
-            }
+            MultipartReader parts = MultipartReader.open(contentType, request.getInputStream(),
+                    uploads.policy().maxUploadBytes());
             boolean any = false;
-            while (parts.hasNext()) {
-                FileItemInput part = parts.next();
-                if (part.isFormField()) {
+            for (MultipartReader.Part part = parts.next(); part != null; part = parts.next()) {
+                if (part.fileName() == null) {
                     continue;
                 }
                 any = true;
-                try (InputStream in = part.getInputStream()) {
-                    batch.store(directory + fileName(part), in, -1);
-                }
+                batch.store(directory + fileName(part), part.content(), -1);
             }
             if (!any) {
                 throw new InvalidUploadException("the request holds no file; send each with a file name, e.g. "
@@ -157,11 +139,10 @@ public final class UploadServlet extends HttpServlet {
         return below.isEmpty() || below.endsWith("/") ? below : below + "/";
     }
 
-    private static String fileName(FileItemInput part) throws InvalidUploadException {
-        try {
-            return part.getName();
-        } catch (InvalidPathException e) {
+    private static String fileName(MultipartReader.Part part) throws InvalidUploadException {
+        if (part.fileName().indexOf('\0') >= 0) {
             throw new InvalidUploadException("a file name contains a NUL character");
         }
+        return part.fileName();
     }
 }

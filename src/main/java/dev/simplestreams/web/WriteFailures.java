@@ -2,6 +2,8 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.upload.InsufficientStorageException;
 import dev.simplestreams.upload.InvalidUploadException;
+import dev.simplestreams.upload.MalformedMultipartException;
+import dev.simplestreams.upload.MultipartSizeException;
 import dev.simplestreams.upload.NotAllowedException;
 import dev.simplestreams.upload.NotFoundException;
 import dev.simplestreams.upload.TooLargeException;
@@ -12,8 +14,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
-import org.apache.commons.fileupload2.core.FileUploadException;
-import org.apache.commons.fileupload2.core.FileUploadSizeException;
 
 /** Answers a failed upload or delete: one status per kind of failure, and what was stored before it. */
 final class WriteFailures {
@@ -58,12 +58,12 @@ final class WriteFailures {
             LOG.info(() -> "upload ended early, the client went away (" + e + "); nothing partial was kept");
             return true;
         }
-        if (e instanceof FileUploadSizeException) {
+        if (e instanceof MultipartSizeException) {
             answer(response, new TooLargeException(maxBytes), soFar);
             return true;
         }
-        if (e instanceof FileUploadException) {
-            write(response, HttpServletResponse.SC_BAD_REQUEST, "the multipart body cannot be read: " + e.getMessage()
+        if (e instanceof MalformedMultipartException) {
+            write(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage()
                     + "; send files with curl -F 'file=@FILE;filename=<dir>/<name>'", soFar);
             return true;
         }
