@@ -52,7 +52,8 @@ log "building the WAR and unpacking Tomcat $TOMCAT_VERSION"
 mvn -q -B -ntp package -DskipTests
 dist=$project/target/bench-tomcat
 if [ ! -x "$dist/apache-tomcat-$TOMCAT_VERSION/bin/catalina.sh" ]; then
-  mvn -q -B -ntp org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+  # The tests unpack the same artifact elsewhere, and the plugin's marker would make it skip this copy.
+  mvn -q -B -ntp org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack -Dmdep.overWriteReleases=true \
     -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$dist"
 fi
 home=$dist/apache-tomcat-$TOMCAT_VERSION
