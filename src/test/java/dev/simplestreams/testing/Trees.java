@@ -57,6 +57,8 @@ public final class Trees {
         for (String name : entries.keySet().stream().sorted((a, b) -> a.equals("metadata.yaml") ? -1
                 : b.equals("metadata.yaml") ? 1 : a.compareTo(b)).toList()) {
             TarArchiveEntry entry = new TarArchiveEntry(name);
+            // A fixed time: the same contents must give the same bytes (and fingerprint), whenever they are built.
+            entry.setModTime(0);
             entry.setSize(entries.get(name).length);
             tar.putArchiveEntry(entry);
             tar.write(entries.get(name));
