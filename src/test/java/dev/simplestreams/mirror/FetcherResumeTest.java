@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A connection cut in the middle of a file: the fetcher continues with a Range request into the same pending
- * file and digest (no byte fetched twice), and a file whose bytes do not match the catalogue is discarded.
+ * file and digest (each byte taken once), and a file whose bytes do not match the catalogue is discarded.
  * The upstream is the JDK's HTTP server, because it can be told to cut the first answer short.
  */
 class FetcherResumeTest {
@@ -42,7 +42,6 @@ class FetcherResumeTest {
     private HttpServer server;
     private final byte[] file = new byte[3 * 1024 * 1024 + 17];
     private final List<String> ranges = new CopyOnWriteArrayList<>();
-    private final AtomicLong served = new AtomicLong();
     private ImageStore store;
 
     @BeforeEach
@@ -63,7 +62,6 @@ class FetcherResumeTest {
                 // The first answer stops after a third of the file and the connection is dropped.
                 int end = range == null ? file.length / 3 : file.length;
                 out.write(file, from, end - from);
-                served.addAndGet(end - from);
                 if (range == null) {
                     out.flush();
                     throw new java.io.IOException("cut");
@@ -99,9 +97,13 @@ class FetcherResumeTest {
         }
         assertEquals(Digests.sha256(prefix, file), fetched.combined(), "the fingerprint, computed across the cut");
         assertArrayEquals(file, Files.readAllBytes(dataDir.resolve(PATH)));
-        assertEquals(List.of("null", "bytes=" + file.length / 3 + "-"), ranges);
-        assertEquals(file.length, served.get(), "no byte was fetched twice");
-        assertEquals(file.length, progress.get());
+        // The bytes in flight when the connection drops may never arrive, so the resume starts at most where
+        // the cut was: wherever the client's own count says.
+        assertEquals(2, ranges.size(), ranges::toString);
+        assertEquals("null", ranges.get(0));
+        long resumedAt = Long.parseLong(ranges.get(1).replaceAll("bytes=(\\d+)-", "$1"));
+        assertTrue(resumedAt > 0 && resumedAt <= file.length / 3, "resumed where the cut left it: " + ranges);
+        assertEquals(file.length, progress.get(), "every byte taken exactly once");
     }
 
     @Test
