@@ -11,8 +11,4 @@ import java.util.SortedMap;
  */
 public record Version(SortedMap<String, Item> items, @JsonIgnore List<String> fingerprints,
         @JsonIgnore String origin) {
-
-    public Version(SortedMap<String, Item> items, List<String> fingerprints) {
-        this(items, fingerprints, null);
-    }
 }

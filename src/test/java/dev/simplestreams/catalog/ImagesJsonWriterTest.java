@@ -41,7 +41,7 @@ class ImagesJsonWriterTest {
                     "ab".repeat(32)).withCombined("squashfs", "cd".repeat(32)));
             items.put("root.squashfs", Item.file("squashfs", "images/" + id + "/" + v + "/rootfs.squashfs", 1L << 40,
                     "ef".repeat(32)));
-            byName.put("2026010" + v + "_00:00", new Version(items, List.of("cd".repeat(32))));
+            byName.put("2026010" + v + "_00:00", new Version(items, List.of("cd".repeat(32)), null));
         }
         return new Product(null, "amd64", "os", "r\u00e9l", "Release \u2603", "default", null, byName);
     }

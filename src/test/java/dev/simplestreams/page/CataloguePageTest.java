@@ -33,7 +33,7 @@ class CataloguePageTest {
                 items.put("rootfs.squashfs", Item.file("squashfs", dir + "rootfs.squashfs", 300_000_000L,
                         "b".repeat(64)));
                 items.put("disk.qcow2", Item.file("disk-kvm.img", dir + "disk.qcow2", 700_000_000L, "c".repeat(64)));
-                versions.put(name, new Version(items, List.of("d".repeat(64), "e".repeat(64))));
+                versions.put(name, new Version(items, List.of("d".repeat(64), "e".repeat(64)), null));
             }
             products.put("os" + p + ":r:amd64:default", new Product("os" + p + "/r", "amd64", "os" + p, "r", null,
                     "default", null, versions));
@@ -57,7 +57,7 @@ class CataloguePageTest {
         items.put("lxd.tar.xz", Item.file("lxd.tar.xz", "images/a/b/amd64/default/20261101_00:00/lxd.tar.xz", 1, "f"));
         items.put("disk.qcow2", Item.file("disk-kvm.img", "images/a/b/amd64/default/20261101_00:00/disk.qcow2", 1, "g"));
         SortedMap<String, Version> versions = new TreeMap<>();
-        versions.put("20261101_00:00", new Version(items, List.of("h".repeat(64))));
+        versions.put("20261101_00:00", new Version(items, List.of("h".repeat(64)), null));
         SortedMap<String, Product> products = new TreeMap<>();
         products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", "B 1", "default", null, versions));
         String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
