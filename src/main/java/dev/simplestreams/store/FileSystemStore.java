@@ -182,7 +182,9 @@ public final class FileSystemStore implements ImageStore {
     /** DefaultServlet serves the files from the mounted tree. */
     @Override
     public Optional<URI> downloadUrl(String path) throws UnsafePathException {
-        root.resolve(path);
+        // Asked on every download: the path's text is checked, the links are DefaultServlet's to refuse, since
+        // looking at each directory on disk here would change nothing about who answers.
+        DataRoot.check(path);
         return Optional.empty();
     }
 
