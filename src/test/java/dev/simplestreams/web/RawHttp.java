@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -75,6 +76,19 @@ public final class RawHttp implements AutoCloseable {
             return in.read() < 0;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    /**
+     * Ends the request here, as a client that died mid-body would, and waits until the server closes the
+     * connection: by then it has given up on the request and cleaned up after it.
+     */
+    public void hangUpAndAwaitClose() throws IOException {
+        socket.shutdownOutput();
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (SocketException reset) {
+            // Closed by the server as well.
         }
     }
 
