@@ -30,6 +30,7 @@ final class TemporaryFile implements ImageStore.PendingFile {
     private final Path temp;
     private final Path firstCreatedDirectory;
     private final FileChannel channel;
+    private final Writeback writeback;
     private boolean durable;
     private boolean committed;
 
@@ -41,6 +42,7 @@ final class TemporaryFile implements ImageStore.PendingFile {
         this.firstCreatedDirectory = firstCreatedDirectory;
         this.temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + SUFFIX);
         this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.writeback = new Writeback(channel);
     }
 
     /** Hidden, so never listed or published; a crash leaves them for {@link FileSystemStore#removeAbandonedUploads}. */
@@ -55,6 +57,7 @@ final class TemporaryFile implements ImageStore.PendingFile {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
+            writeback.written(length);
         } catch (IOException e) {
             throw StorageFullException.classify(path, e);
         }
@@ -87,6 +90,7 @@ final class TemporaryFile implements ImageStore.PendingFile {
     /** Discards the bytes unless they were committed. */
     @Override
     public void close() throws IOException {
+        writeback.abandon();
         try {
             channel.close();
         } finally {
@@ -121,6 +125,7 @@ final class TemporaryFile implements ImageStore.PendingFile {
         }
         durable = true;
         try {
+            writeback.finish();
             channel.force(true);
             channel.close();
         } catch (IOException e) {

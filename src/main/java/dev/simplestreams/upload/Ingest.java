@@ -5,6 +5,7 @@ import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.concurrent.Future;
 
 /**
  * Streams one upload into a pending file and hashes it on the way: sha256 of the file and, for a root file,
@@ -13,7 +14,13 @@ import java.security.MessageDigest;
  */
 final class Ingest {
 
-    private static final int BUFFER = 1 << 20;
+    /**
+     * Each buffer is filled whole before it is handed on: the container hands out a few KiB per read, and a
+     * write or digest task per read would cost a system call or a hand-over every few KiB.
+     */
+    private static final int BUFFER = 256 << 10;
+    /** One buffer filled from the socket and written while the digest threads work through the others. */
+    private static final int RING = 4;
 
     /** {@code combined} is null unless a metadata prefix was given. */
     record Digested(long size, String sha256, String combined) {
@@ -28,30 +35,43 @@ final class Ingest {
      */
     static Digested copy(InputStream in, ImageStore.PendingFile out, MessageDigest metadataPrefix, long maxBytes,
             long expectedLength) throws IOException, UploadException {
-        MessageDigest sha = Sha256.newDigest();
-        MessageDigest combined = metadataPrefix == null ? null : Sha256.copy(metadataPrefix);
-        byte[] buffer = new byte[BUFFER];
-        long total = 0;
-        int n;
-        // Filled whole before it is hashed and written: the container hands out a few KiB per read, and a
-        // write per read would cost a system call every few KiB.
-        while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
-            total += n;
-            if (total > maxBytes) {
-                throw new TooLargeException(maxBytes);
+        try (DigestThread sha = new DigestThread(Sha256.newDigest(), "upload-sha256");
+                DigestThread combined = metadataPrefix == null ? null
+                        : new DigestThread(Sha256.copy(metadataPrefix), "upload-fingerprint")) {
+            byte[][] buffers = new byte[RING][BUFFER];
+            Future<?>[] hashed = new Future<?>[RING * 2];
+            long total = 0;
+            for (int slot = 0; ; slot = (slot + 1) % RING) {
+                awaitBoth(hashed, slot);
+                byte[] buffer = buffers[slot];
+                int n = in.readNBytes(buffer, 0, BUFFER);
+                if (n == 0) {
+                    break;
+                }
+                total += n;
+                if (total > maxBytes) {
+                    throw new TooLargeException(maxBytes);
+                }
+                hashed[slot * 2] = sha.update(buffer, n);
+                hashed[slot * 2 + 1] = combined == null ? null : combined.update(buffer, n);
+                out.write(buffer, 0, n);
             }
-            sha.update(buffer, 0, n);
-            if (combined != null) {
-                combined.update(buffer, 0, n);
+            if (expectedLength >= 0 && total != expectedLength) {
+                // A container should fail the read instead; if one ever returns end of stream early, a short
+                // file must still not be published.
+                throw new InvalidUploadException("the body ended after " + total + " of the " + expectedLength
+                        + " bytes announced; nothing was stored");
             }
-            out.write(buffer, 0, n);
+            return new Digested(total, sha.hex(), combined == null ? null : combined.hex());
         }
-        if (expectedLength >= 0 && total != expectedLength) {
-            // A container should fail the read instead; if one ever returns end of stream early, a short file
-            // must still not be published.
-            throw new InvalidUploadException("the body ended after " + total + " of the " + expectedLength
-                    + " bytes announced; nothing was stored");
+    }
+
+    /** Waits until both digests are done with a slot's buffer, so it can be refilled. */
+    private static void awaitBoth(Future<?>[] hashed, int slot) throws IOException {
+        for (int i = slot * 2; i < slot * 2 + 2; i++) {
+            if (hashed[i] != null) {
+                DigestThread.await(hashed[i]);
+            }
         }
-        return new Digested(total, Sha256.hex(sha), combined == null ? null : Sha256.hex(combined));
     }
 }
