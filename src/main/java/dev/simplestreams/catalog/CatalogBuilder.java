@@ -2,9 +2,11 @@ package dev.simplestreams.catalog;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,35 +16,103 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Turns what was read from the version directories into the products of images.json. Pure: the same
- * sources give the same products, whatever order they come in.
+ * Turns what was read from the version directories into the products of images.json. The same sources give
+ * the same products, whatever order they come in. An instance remembers what it built for each product, and
+ * {@link #rebuild} builds again only the products whose sources changed: one upload changes one product, and
+ * rebuilding all of them was most of the time an upload took to publish at 10,000 versions.
  */
 public final class CatalogBuilder {
 
     public record Result(SortedMap<String, Product> products, List<Problem> problems) {
     }
 
-    private final List<Problem> problems = new ArrayList<>();
-    private final Set<String> fingerprints = new HashSet<>();
+    /**
+     * One product built on its own. {@code candidates}: the fingerprints of every version that had items,
+     * claimed or not; {@code claimed}: those of the versions published.
+     */
+    private record Built(Set<VersionSource> sources, Product product, List<Problem> problems,
+            List<String> candidates, Set<String> claimed) {
 
-    private CatalogBuilder() {
+        /** Built from exactly these objects: a changed directory gets a new source. */
+        boolean builtFrom(List<VersionSource> versions) {
+            return sources.size() == versions.size() && versions.stream().allMatch(sources::contains);
+        }
     }
 
+    private static final Comparator<VersionSource> BY_KEY = Comparator.comparing(VersionSource::key);
+
+    private Map<ProductKey, Built> previous = Map.of();
+
+    /** A builder with no memory, for a single build. */
     public static Result build(Collection<VersionSource> sources) {
-        CatalogBuilder builder = new CatalogBuilder();
-        SortedMap<ProductKey, List<VersionSource>> byProduct = sources.stream()
-                .sorted(Comparator.comparing(VersionSource::key))
-                .collect(Collectors.groupingBy(s -> s.key().product(), TreeMap::new, Collectors.toList()));
+        return new CatalogBuilder().rebuild(sources);
+    }
+
+    /**
+     * The catalogue of {@code sources}, exactly as {@link #build} makes it. A product whose sources are the
+     * very objects of the previous call is taken from that call, without sorting or reading them again.
+     */
+    public Result rebuild(Collection<VersionSource> sources) {
+        Map<ProductKey, List<VersionSource>> byProduct = new HashMap<>();
+        for (VersionSource source : sources) {
+            byProduct.computeIfAbsent(source.key().product(), k -> new ArrayList<>()).add(source);
+        }
+        List<ProductKey> keys = new ArrayList<>(byProduct.keySet());
+        keys.sort(null);
+        Map<ProductKey, Built> now = new HashMap<>();
+        Set<String> claimedBefore = new HashSet<>();
+        for (ProductKey key : keys) {
+            List<VersionSource> versions = byProduct.get(key);
+            Built built = previous.get(key);
+            if (built == null || !built.builtFrom(versions)) {
+                built = buildAlone(key, versions);
+            }
+            now.put(key, built);
+            for (String fingerprint : built.candidates()) {
+                if (claimedBefore.contains(fingerprint)) {
+                    // Which copy of an image is published depends on every product before it: only a build of
+                    // all of them in order decides that the same way every time.
+                    previous = Map.of();
+                    return inOrder(keys, byProduct);
+                }
+            }
+            claimedBefore.addAll(built.claimed());
+        }
+        previous = now;
+        Pass pass = new Pass();
         SortedMap<String, Product> products = new TreeMap<>();
-        byProduct.forEach((key, versions) -> {
-            Product product = builder.product(key, versions);
+        for (ProductKey key : keys) {
+            Built built = now.get(key);
+            pass.problems.addAll(built.problems());
+            if (built.product() != null) {
+                products.put(key.id(), built.product());
+            }
+        }
+        return pass.finish(products);
+    }
+
+    private static Built buildAlone(ProductKey key, List<VersionSource> versions) {
+        versions.sort(BY_KEY);
+        Pass pass = new Pass();
+        Product product = pass.product(key, versions);
+        Set<VersionSource> sources = Collections.newSetFromMap(new IdentityHashMap<>());
+        sources.addAll(versions);
+        return new Built(sources, product, List.copyOf(pass.problems), List.copyOf(pass.candidates),
+                Set.copyOf(pass.fingerprints));
+    }
+
+    private static Result inOrder(List<ProductKey> keys, Map<ProductKey, List<VersionSource>> byProduct) {
+        Pass pass = new Pass();
+        SortedMap<String, Product> products = new TreeMap<>();
+        for (ProductKey key : keys) {
+            List<VersionSource> versions = byProduct.get(key);
+            versions.sort(BY_KEY);
+            Product product = pass.product(key, versions);
             if (product != null) {
                 products.put(key.id(), product);
             }
-        });
-        builder.resolveAliasConflicts(products);
-        builder.problems.sort(null);
-        return new Result(products, List.copyOf(builder.problems));
+        }
+        return pass.finish(products);
     }
 
     public static List<String> defaultAliases(ProductKey key) {
@@ -55,181 +125,203 @@ public final class CatalogBuilder {
         return List.copyOf(aliases);
     }
 
-    private Product product(ProductKey key, List<VersionSource> sources) {
-        SortedMap<String, SortedMap<String, Item>> itemsByVersion = new TreeMap<>();
-        Map<String, List<String>> fingerprintsByVersion = new HashMap<>();
-        Map<String, VersionSource> published = new TreeMap<>();
-        for (VersionSource source : sources) {
-            List<String> versionFingerprints = new ArrayList<>();
-            SortedMap<String, Item> items = items(source, versionFingerprints);
-            if (items == null || !claimFingerprints(source, versionFingerprints)) {
-                continue;
-            }
-            itemsByVersion.put(source.key().version(), items);
-            fingerprintsByVersion.put(source.key().version(), List.copyOf(versionFingerprints));
-            published.put(source.key().version(), source);
-        }
-        if (itemsByVersion.isEmpty()) {
-            return null;
-        }
-        published.values().forEach(source -> addDeltas(source, itemsByVersion));
+    /** The problems and claimed fingerprints of one build, in the order products are built. */
+    private static final class Pass {
 
-        SortedMap<String, Version> versions = new TreeMap<>();
-        itemsByVersion.forEach((name, items) -> versions.put(name, new Version(items, fingerprintsByVersion.get(name),
-                origin(published.get(name)))));
+        private final List<Problem> problems = new ArrayList<>();
+        private final Set<String> fingerprints = new HashSet<>();
+        private final List<String> candidates = new ArrayList<>();
 
-        List<VersionSource> newestFirst = new ArrayList<>(published.values());
-        java.util.Collections.reverse(newestFirst);
-        Overrides overrides = newestFirst.stream().map(VersionSource::overrides).filter(o -> o != null)
-                .findFirst().orElse(Overrides.NONE);
-        String description = newestFirst.stream().map(VersionSource::metadata).filter(m -> m != null)
-                .map(m -> m.property("description")).filter(d -> d != null && !d.isBlank()).findFirst().orElse(null);
-        List<String> aliases = overrides.aliases() != null ? overrides.aliases() : defaultAliases(key);
-        return new Product(
-                String.join(",", aliases),
-                key.arch(),
-                overrides.os() != null ? overrides.os() : key.os(),
-                key.release(),
-                overrides.releaseTitle() != null ? overrides.releaseTitle() : key.release(),
-                key.variant(),
-                description,
-                versions);
-    }
+        Result finish(SortedMap<String, Product> products) {
+            resolveAliasConflicts(products);
+            problems.sort(null);
+            return new Result(products, List.copyOf(problems));
+        }
 
-    private static String origin(VersionSource source) {
-        return source.overrides() == null ? null : source.overrides().mirroredFrom();
-    }
-
-    /** The items of one version, or null (with a problem recorded) when it cannot be published. */
-    private SortedMap<String, Item> items(VersionSource source, List<String> versionFingerprints) {
-        String dir = source.key().directory();
-        if (source.rejection() != null) {
-            return reject(dir, source.rejection());
-        }
-        ImageMetadata metadata = source.metadata();
-        if (metadata != null && !Architectures.same(metadata.architecture(), source.key().product().arch())) {
-            return reject(dir, "metadata.yaml says architecture '" + metadata.architecture()
-                    + "' but the directory says '" + source.key().product().arch()
-                    + "'; move the version under the right architecture directory");
-        }
-        Map<FileKind, List<FileFacts>> byKind = source.files().stream()
-                .collect(Collectors.groupingBy(FileFacts::kind, TreeMap::new, Collectors.toList()));
-        for (Map.Entry<FileKind, List<FileFacts>> entry : byKind.entrySet()) {
-            if (!entry.getKey().isDelta() && entry.getValue().stream().map(FileFacts::sha256).distinct().count() > 1) {
-                return reject(dir, "holds different files of the same kind ("
-                        + entry.getValue().stream().map(FileFacts::name).sorted().collect(Collectors.joining(", "))
-                        + "); keep only one");
-            }
-        }
-        FileFacts meta = first(byKind, FileKind.METADATA);
-        FileFacts unified = first(byKind, FileKind.UNIFIED);
-        List<FileFacts> roots = source.files().stream().filter(f -> f.kind().isRoot())
-                .collect(Collectors.toMap(f -> f.kind(), f -> f, (a, b) -> a.name().compareTo(b.name()) <= 0 ? a : b,
-                        TreeMap::new))
-                .values().stream().toList();
-
-        if (meta == null && unified == null) {
-            return reject(dir, "incomplete: no metadata tarball (lxd.tar.xz or incus.tar.xz) or unified tarball yet");
-        }
-        if (meta != null && roots.isEmpty() && unified == null) {
-            return reject(dir, "incomplete: a metadata tarball but no root file yet "
-                    + "(rootfs.squashfs, root.tar.xz or disk.qcow2)");
-        }
-        SortedMap<String, Item> items = new TreeMap<>();
-        if (meta != null && !roots.isEmpty()) {
-            Item metaItem = Item.file("lxd.tar.xz", source.key().file(meta.name()), meta.size(), meta.sha256());
-            for (FileFacts root : roots) {
-                if (!Sha256.isHex(root.combinedSha256())) {
-                    return reject(dir, "no fingerprint could be computed for " + root.name());
-                }
-                metaItem = metaItem.withCombined(root.kind().ftype(), root.combinedSha256());
-                items.put(root.name(), Item.file(root.kind().ftype(), source.key().file(root.name()), root.size(),
-                        root.sha256()));
-                versionFingerprints.add(root.combinedSha256());
-            }
-            // LXD reads only lxd.tar.xz items and Incus only incus.tar.xz: publish both, same file.
-            items.put("lxd.tar.xz", metaItem);
-            items.put("incus.tar.xz", metaItem.withFtype("incus.tar.xz"));
-        }
-        if (unified != null) {
-            Item item = Item.file("lxd_combined.tar.gz", source.key().file(unified.name()), unified.size(),
-                    unified.sha256());
-            items.put("lxd_combined.tar.gz", item);
-            items.put("incus_combined.tar.gz", item.withFtype("incus_combined.tar.gz"));
-            versionFingerprints.add(unified.sha256());
-        }
-        return items;
-    }
-
-    /** Clients look images up by fingerprint prefix, so a fingerprint may appear only once per repository. */
-    private boolean claimFingerprints(VersionSource source, List<String> versionFingerprints) {
-        for (String fingerprint : versionFingerprints) {
-            if (fingerprints.contains(fingerprint)) {
-                reject(source.key().directory(), "holds the same image (fingerprint " + fingerprint
-                        + ") as a version published already; remove the copy");
-                return false;
-            }
-        }
-        fingerprints.addAll(versionFingerprints);
-        return true;
-    }
-
-    /** Deltas are only useful against a base version still in the catalogue; others are left out quietly. */
-    private static void addDeltas(VersionSource source, SortedMap<String, SortedMap<String, Item>> itemsByVersion) {
-        SortedMap<String, Item> items = itemsByVersion.get(source.key().version());
-        for (FileFacts delta : source.files()) {
-            if (!delta.kind().isDelta()) {
-                continue;
-            }
-            String baseRootFtype = delta.kind() == FileKind.SQUASHFS_DELTA ? FileKind.SQUASHFS.ftype()
-                    : FileKind.DISK_KVM.ftype();
-            SortedMap<String, Item> base = itemsByVersion.get(delta.deltaBase());
-            boolean ownRoot = items.values().stream().anyMatch(i -> i.ftype().equals(baseRootFtype));
-            if (base != null && ownRoot && base.values().stream().anyMatch(i -> i.ftype().equals(baseRootFtype))) {
-                items.put(delta.name(), Item.file(delta.kind().ftype(), source.key().file(delta.name()), delta.size(),
-                        delta.sha256()).withDeltaBase(delta.deltaBase()));
-            }
-        }
-    }
-
-    /**
-     * Clients register every alias A as A and A/arch and pick one product per name by their own sort, so two
-     * products of one architecture claiming an alias would make it point somewhere arbitrary. The product
-     * whose id sorts first keeps it.
-     */
-    private void resolveAliasConflicts(SortedMap<String, Product> products) {
-        Map<String, String> owners = new HashMap<>();
-        for (Map.Entry<String, Product> entry : products.entrySet()) {
-            Product product = entry.getValue();
-            String arch = Architectures.kernelName(product.arch()).orElse(product.arch());
-            List<String> kept = new ArrayList<>();
-            for (String alias : product.aliases().split(",")) {
-                if (alias.isEmpty()) {
+        private Product product(ProductKey key, List<VersionSource> sources) {
+            SortedMap<String, SortedMap<String, Item>> itemsByVersion = new TreeMap<>();
+            Map<String, List<String>> fingerprintsByVersion = new HashMap<>();
+            Map<String, VersionSource> published = new TreeMap<>();
+            for (VersionSource source : sources) {
+                List<String> versionFingerprints = new ArrayList<>();
+                SortedMap<String, Item> items = items(source, versionFingerprints);
+                if (items == null) {
                     continue;
                 }
-                String owner = owners.putIfAbsent(alias + "\u0000" + arch, entry.getKey());
-                if (owner == null) {
-                    kept.add(alias);
-                } else {
-                    problems.add(new Problem(directoryOf(entry.getKey()), "alias '" + alias
-                            + "' is already used by product " + owner + " for the same architecture; left out here"));
+                candidates.addAll(versionFingerprints);
+                if (!claimFingerprints(source, versionFingerprints)) {
+                    continue;
+                }
+                itemsByVersion.put(source.key().version(), items);
+                fingerprintsByVersion.put(source.key().version(), List.copyOf(versionFingerprints));
+                published.put(source.key().version(), source);
+            }
+            if (itemsByVersion.isEmpty()) {
+                return null;
+            }
+            published.values().forEach(source -> addDeltas(source, itemsByVersion));
+
+            SortedMap<String, Version> versions = new TreeMap<>();
+            itemsByVersion.forEach((name, items) -> versions.put(name, new Version(items, fingerprintsByVersion.get(name),
+                    origin(published.get(name)))));
+
+            List<VersionSource> newestFirst = new ArrayList<>(published.values());
+            Collections.reverse(newestFirst);
+            Overrides overrides = newestFirst.stream().map(VersionSource::overrides).filter(o -> o != null)
+                    .findFirst().orElse(Overrides.NONE);
+            String description = newestFirst.stream().map(VersionSource::metadata).filter(m -> m != null)
+                    .map(m -> m.property("description")).filter(d -> d != null && !d.isBlank()).findFirst().orElse(null);
+            List<String> aliases = overrides.aliases() != null ? overrides.aliases() : defaultAliases(key);
+            return new Product(
+                    String.join(",", aliases),
+                    key.arch(),
+                    overrides.os() != null ? overrides.os() : key.os(),
+                    key.release(),
+                    overrides.releaseTitle() != null ? overrides.releaseTitle() : key.release(),
+                    key.variant(),
+                    description,
+                    versions);
+        }
+
+        private static String origin(VersionSource source) {
+            return source.overrides() == null ? null : source.overrides().mirroredFrom();
+        }
+
+        /** The items of one version, or null (with a problem recorded) when it cannot be published. */
+        private SortedMap<String, Item> items(VersionSource source, List<String> versionFingerprints) {
+            String dir = source.key().directory();
+            if (source.rejection() != null) {
+                return reject(dir, source.rejection());
+            }
+            ImageMetadata metadata = source.metadata();
+            if (metadata != null && !Architectures.same(metadata.architecture(), source.key().product().arch())) {
+                return reject(dir, "metadata.yaml says architecture '" + metadata.architecture()
+                        + "' but the directory says '" + source.key().product().arch()
+                        + "'; move the version under the right architecture directory");
+            }
+            Map<FileKind, List<FileFacts>> byKind = source.files().stream()
+                    .collect(Collectors.groupingBy(FileFacts::kind, TreeMap::new, Collectors.toList()));
+            for (Map.Entry<FileKind, List<FileFacts>> entry : byKind.entrySet()) {
+                if (!entry.getKey().isDelta() && entry.getValue().stream().map(FileFacts::sha256).distinct().count() > 1) {
+                    return reject(dir, "holds different files of the same kind ("
+                            + entry.getValue().stream().map(FileFacts::name).sorted().collect(Collectors.joining(", "))
+                            + "); keep only one");
                 }
             }
-            entry.setValue(product.withAliases(String.join(",", kept)));
+            FileFacts meta = first(byKind, FileKind.METADATA);
+            FileFacts unified = first(byKind, FileKind.UNIFIED);
+            List<FileFacts> roots = source.files().stream().filter(f -> f.kind().isRoot())
+                    .collect(Collectors.toMap(f -> f.kind(), f -> f, (a, b) -> a.name().compareTo(b.name()) <= 0 ? a : b,
+                            TreeMap::new))
+                    .values().stream().toList();
+
+            if (meta == null && unified == null) {
+                return reject(dir, "incomplete: no metadata tarball (lxd.tar.xz or incus.tar.xz) or unified tarball yet");
+            }
+            if (meta != null && roots.isEmpty() && unified == null) {
+                return reject(dir, "incomplete: a metadata tarball but no root file yet "
+                        + "(rootfs.squashfs, root.tar.xz or disk.qcow2)");
+            }
+            SortedMap<String, Item> items = new TreeMap<>();
+            if (meta != null && !roots.isEmpty()) {
+                Item metaItem = Item.file("lxd.tar.xz", source.key().file(meta.name()), meta.size(), meta.sha256());
+                for (FileFacts root : roots) {
+                    if (!Sha256.isHex(root.combinedSha256())) {
+                        return reject(dir, "no fingerprint could be computed for " + root.name());
+                    }
+                    metaItem = metaItem.withCombined(root.kind().ftype(), root.combinedSha256());
+                    items.put(root.name(), Item.file(root.kind().ftype(), source.key().file(root.name()), root.size(),
+                            root.sha256()));
+                    versionFingerprints.add(root.combinedSha256());
+                }
+                // LXD reads only lxd.tar.xz items and Incus only incus.tar.xz: publish both, same file.
+                items.put("lxd.tar.xz", metaItem);
+                items.put("incus.tar.xz", metaItem.withFtype("incus.tar.xz"));
+            }
+            if (unified != null) {
+                Item item = Item.file("lxd_combined.tar.gz", source.key().file(unified.name()), unified.size(),
+                        unified.sha256());
+                items.put("lxd_combined.tar.gz", item);
+                items.put("incus_combined.tar.gz", item.withFtype("incus_combined.tar.gz"));
+                versionFingerprints.add(unified.sha256());
+            }
+            return items;
         }
-    }
 
-    private static String directoryOf(String productId) {
-        return Layout.IMAGES + "/" + productId.replace(':', '/');
-    }
+        /** Clients look images up by fingerprint prefix, so a fingerprint may appear only once per repository. */
+        private boolean claimFingerprints(VersionSource source, List<String> versionFingerprints) {
+            for (String fingerprint : versionFingerprints) {
+                if (fingerprints.contains(fingerprint)) {
+                    reject(source.key().directory(), "holds the same image (fingerprint " + fingerprint
+                            + ") as a version published already; remove the copy");
+                    return false;
+                }
+            }
+            fingerprints.addAll(versionFingerprints);
+            return true;
+        }
 
-    private static FileFacts first(Map<FileKind, List<FileFacts>> byKind, FileKind kind) {
-        List<FileFacts> files = byKind.get(kind);
-        return files == null ? null : files.stream().min(Comparator.comparing(FileFacts::name)).orElseThrow();
-    }
+        /** Deltas are only useful against a base version still in the catalogue; others are left out quietly. */
+        private static void addDeltas(VersionSource source, SortedMap<String, SortedMap<String, Item>> itemsByVersion) {
+            SortedMap<String, Item> items = itemsByVersion.get(source.key().version());
+            for (FileFacts delta : source.files()) {
+                if (!delta.kind().isDelta()) {
+                    continue;
+                }
+                String baseRootFtype = delta.kind() == FileKind.SQUASHFS_DELTA ? FileKind.SQUASHFS.ftype()
+                        : FileKind.DISK_KVM.ftype();
+                SortedMap<String, Item> base = itemsByVersion.get(delta.deltaBase());
+                boolean ownRoot = items.values().stream().anyMatch(i -> i.ftype().equals(baseRootFtype));
+                if (base != null && ownRoot && base.values().stream().anyMatch(i -> i.ftype().equals(baseRootFtype))) {
+                    items.put(delta.name(), Item.file(delta.kind().ftype(), source.key().file(delta.name()), delta.size(),
+                            delta.sha256()).withDeltaBase(delta.deltaBase()));
+                }
+            }
+        }
 
-    private SortedMap<String, Item> reject(String path, String reason) {
-        problems.add(new Problem(path, reason));
-        return null;
+        /**
+         * Clients register every alias A as A and A/arch and pick one product per name by their own sort, so two
+         * products of one architecture claiming an alias would make it point somewhere arbitrary. The product
+         * whose id sorts first keeps it.
+         */
+        private void resolveAliasConflicts(SortedMap<String, Product> products) {
+            Map<String, String> owners = new HashMap<>();
+            for (Map.Entry<String, Product> entry : products.entrySet()) {
+                Product product = entry.getValue();
+                String arch = Architectures.kernelName(product.arch()).orElse(product.arch());
+                List<String> kept = new ArrayList<>();
+                for (String alias : product.aliases().split(",")) {
+                    if (alias.isEmpty()) {
+                        continue;
+                    }
+                    String owner = owners.putIfAbsent(alias + "\u0000" + arch, entry.getKey());
+                    if (owner == null) {
+                        kept.add(alias);
+                    } else {
+                        problems.add(new Problem(directoryOf(entry.getKey()), "alias '" + alias
+                                + "' is already used by product " + owner + " for the same architecture; left out here"));
+                    }
+                }
+                String aliases = String.join(",", kept);
+                if (!aliases.equals(product.aliases())) {
+                    // An unchanged product stays the same object, which later comparisons recognise at once.
+                    entry.setValue(product.withAliases(aliases));
+                }
+            }
+        }
+
+        private static String directoryOf(String productId) {
+            return Layout.IMAGES + "/" + productId.replace(':', '/');
+        }
+
+        private static FileFacts first(Map<FileKind, List<FileFacts>> byKind, FileKind kind) {
+            List<FileFacts> files = byKind.get(kind);
+            return files == null ? null : files.stream().min(Comparator.comparing(FileFacts::name)).orElseThrow();
+        }
+
+        private SortedMap<String, Item> reject(String path, String reason) {
+            problems.add(new Problem(path, reason));
+            return null;
+        }
     }
 }

@@ -28,6 +28,11 @@ public final class Retention {
         products.forEach((id, product) -> {
             List<String> names = new ArrayList<>(product.versions().keySet());
             int cut = Math.max(0, names.size() - keep);
+            if (cut == 0) {
+                // Kept as it is, the same object: comparisons with the last catalogue recognise it at once.
+                kept.put(id, product);
+                return;
+            }
             List<String> keptNames = names.subList(cut, names.size());
             ProductKey key = ProductKey.fromId(id);
             names.subList(0, cut).forEach(name -> retired.add(new VersionKey(key, name)));

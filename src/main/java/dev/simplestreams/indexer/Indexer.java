@@ -52,6 +52,7 @@ public final class Indexer {
     private final int keepVersions;
     private final Pruner pruner;
     private final Duration settleTime;
+    private final CatalogBuilder builder = new CatalogBuilder();
     private final Set<VersionKey> retries = new LinkedHashSet<>();
     private final Map<VersionKey, DirState> dirs = new HashMap<>();
     private final Map<String, Problem> layoutProblems = new TreeMap<>();
@@ -241,7 +242,7 @@ public final class Indexer {
             pruner.apply(retired, Instant.now());
             return current;
         }
-        CatalogBuilder.Result result = CatalogBuilder.build(sources);
+        CatalogBuilder.Result result = builder.rebuild(sources);
         Retention.Result kept = Retention.keepNewest(result.products(), keepVersions);
         List<Problem> problems = new ArrayList<>(result.problems());
         problems.addAll(layoutProblems.values());

@@ -155,7 +155,10 @@ public final class FileSystemStore implements ImageStore {
     @Override
     public void publish(String path, byte[] content) throws IOException {
         try {
-            replaceAtomically(root.resolve(path), content);
+            // Not forced to disk: the catalogue is derived from the tree, served from memory, and written again
+            // at every start, so a crash cannot leave a served catalogue behind. Forcing 8 MB (10,000 versions)
+            // took 20-37 ms here, most of what publishing an upload cost.
+            replaceAtomically(root.resolve(path), content, false);
         } catch (UnsafePathException e) {
             throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
@@ -222,7 +225,7 @@ public final class FileSystemStore implements ImageStore {
 
     @Override
     public void writeState(String name, byte[] content) throws IOException {
-        replaceAtomically(root.path().resolve(STATE_DIR).resolve(name), content);
+        replaceAtomically(root.path().resolve(STATE_DIR).resolve(name), content, true);
     }
 
     @Override
@@ -267,7 +270,7 @@ public final class FileSystemStore implements ImageStore {
         }
     }
 
-    private static void replaceAtomically(Path target, byte[] content) throws IOException {
+    private static void replaceAtomically(Path target, byte[] content, boolean durable) throws IOException {
         Path dir = target.getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -277,10 +280,14 @@ public final class FileSystemStore implements ImageStore {
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
                 }
-                out.force(true);
+                if (durable) {
+                    out.force(true);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(dir);
+            if (durable) {
+                syncDirectory(dir);
+            }
         } finally {
             Files.deleteIfExists(temp);
         }
