@@ -162,14 +162,13 @@ public final class Indexer {
             }
         }
         readChanged(listing, complete);
-        // The upload path leaves saving the hash cache to the background pass its own file events bring a
-        // moment later (or the next rescan, or close): the whole cache, megabytes at 10,000 versions, written
-        // and forced to disk on every upload was most of the time an upload took to publish.
-        return publishAndSave(!complete);
+        // The hash cache is saved by the caller, outside this lock: the whole cache, megabytes at 10,000
+        // versions, serialised and forced to disk here held up the next upload's publication.
+        return publishAndSave(false);
     }
 
-    /** Saves the hash cache if it changed; for shutdown, after the last upload. */
-    public synchronized void saveCache() throws IOException {
+    /** Saves the hash cache if it changed. Does not wait for a pass in progress. */
+    public void saveCache() throws IOException {
         cache.save(store);
     }
 

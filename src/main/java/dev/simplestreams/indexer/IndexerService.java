@@ -39,6 +39,11 @@ public final class IndexerService implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How often a follower looks for a new catalogue and the leader for change notes. */
     private static final long POLL_MILLIS = 1000;
+    /**
+     * How often the hash cache is saved after the passes that follow uploads and copies. A crash loses at
+     * most this much of it, which costs hashing those files again at the next start.
+     */
+    private static final Duration CACHE_SAVE_INTERVAL = Duration.ofSeconds(10);
     /** How long an upload through a follower waits for the leader to publish it before answering. */
     private static final Duration HANDOVER_WAIT = Duration.ofSeconds(15);
     /** Uploads abandoned by a crash (no server still writes them after this long) are removed on election. */
@@ -219,6 +224,7 @@ public final class IndexerService implements AutoCloseable {
     private void indexLoop() {
         long nextRescan = 0;
         long nextNotes = 0;
+        long nextCacheSave = 0;
         while (!stopping) {
             if (leadership.isLeader() != leading) {
                 if (leading) {
@@ -275,6 +281,10 @@ public final class IndexerService implements AutoCloseable {
                     nextRescan = System.nanoTime() + settings.rescanInterval().toNanos();
                 } else {
                     indexer.refresh(batch, false);
+                    if (System.nanoTime() >= nextCacheSave) {
+                        indexer.saveCache();
+                        nextCacheSave = System.nanoTime() + CACHE_SAVE_INTERVAL.toNanos();
+                    }
                 }
                 Set<VersionKey> again = indexer.takeRetries();
                 if (!again.isEmpty()) {

@@ -98,8 +98,8 @@ public final class HashCache {
         return cache;
     }
 
-    /** Writes the cache if anything changed since it was loaded or last saved. */
-    public void save(ImageStore store) throws IOException {
+    /** Writes the cache if anything changed since it was loaded or last saved; one writer at a time. */
+    public synchronized void save(ImageStore store) throws IOException {
         if (!dirty) {
             return;
         }
