@@ -33,6 +33,8 @@ public final class FileSystemStore implements ImageStore {
     private static final String STATE_DIR = ".state";
 
     private final DataRoot root;
+    /** One server owns a data root: a temporary last written before it opened the root is no upload of its own. */
+    private final long openedMillis = System.currentTimeMillis();
 
     public FileSystemStore(DataRoot root) {
         this.root = root;
@@ -241,12 +243,15 @@ public final class FileSystemStore implements ImageStore {
         }
     }
 
-    /** Temporaries left by a crash mid-write; they are hidden, so nothing ever published them. */
+    /**
+     * Temporaries left by a crash mid-write; they are hidden, so nothing ever published them. Besides those older
+     * than {@code olderThan}, every one from before this store was opened: no upload of this server wrote it.
+     */
     @Override
     public int removeAbandonedUploads(Duration olderThan) throws IOException {
         List<Path> stale = new ArrayList<>();
         Path images = root.path().resolve(Layout.IMAGES);
-        long startedBefore = System.currentTimeMillis() - olderThan.toMillis();
+        long startedBefore = Math.max(System.currentTimeMillis() - olderThan.toMillis(), openedMillis);
         if (Files.isDirectory(images)) {
             try (var walk = Files.walk(images)) {
                 walk.filter(p -> TemporaryFile.isTemporaryName(p.getFileName().toString()))

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.ImageMetadata;
+import dev.simplestreams.catalog.Sha256;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,9 +43,22 @@ public final class HashCache {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final CountDownLatch loaded;
     private volatile boolean dirty;
+    /** The sha256 of the saved cache this one last loaded, merged or saved. */
+    private volatile String lastSeen;
+
+    /** An empty cache. */
+    public HashCache() {
+        this(0);
+    }
+
+    private HashCache(int loads) {
+        loaded = new CountDownLatch(loads);
+    }
 
     public Optional<Entry> lookup(StoredFile file) {
+        awaitLoaded();
         Entry entry = entries.get(file.path());
         return entry != null && entry.matches(file) ? Optional.of(entry) : Optional.empty();
     }
@@ -55,11 +70,13 @@ public final class HashCache {
 
     /** Forgets files that no longer exist, so the cache does not grow forever. */
     public void retainOnly(Set<String> paths) {
+        awaitLoaded();
         dirty |= entries.keySet().retainAll(paths);
     }
 
     /** The entries of the files under {@code directory}, for handing them to the replica that indexes. */
     public Map<String, Entry> under(String directory) {
+        awaitLoaded();
         Map<String, Entry> found = new TreeMap<>();
         entries.forEach((path, entry) -> {
             if (path.startsWith(directory + "/")) {
@@ -71,39 +88,96 @@ public final class HashCache {
 
     /**
      * Takes in what another replica saved while it indexed. Safe whatever this one knows: an entry is only used
-     * while its file's size and modification time are unchanged.
+     * while its file's size and modification time are unchanged. The saved cache is parsed only if it is not
+     * what this one last loaded or saved: on a server's first election, moments after the load, parsing
+     * megabytes again was a second or more of its start.
      */
     public void merge(ImageStore store) throws IOException {
+        if (loaded.getCount() > 0) {
+            // Elected while the saved cache is still being read: that read is the merge.
+            return;
+        }
         Optional<byte[]> saved = store.readState(STATE_NAME);
         if (saved.isPresent()) {
-            entries.putAll(JSON.readValue(saved.get(), new TypeReference<Map<String, Entry>>() { }));
+            String seen = Sha256.hex(saved.get());
+            if (!seen.equals(lastSeen)) {
+                entries.putAll(parse(saved.get()));
+                lastSeen = seen;
+            }
         }
     }
 
     public int size() {
+        awaitLoaded();
         return entries.size();
     }
 
     public static HashCache load(ImageStore store) {
         HashCache cache = new HashCache();
+        cache.read(store);
+        return cache;
+    }
+
+    /**
+     * Reads the saved cache on a thread of its own; the methods that need it wait for it. A start then lists
+     * the tree while the cache is parsed (1.2 s at 10,000 versions) instead of after it.
+     */
+    public static HashCache loadInBackground(ImageStore store) {
+        HashCache cache = new HashCache(1);
+        Thread reader = new Thread(() -> {
+            try {
+                cache.read(store);
+            } finally {
+                cache.loaded.countDown();
+            }
+        }, "hash-cache-load");
+        reader.setDaemon(true);
+        reader.start();
+        return cache;
+    }
+
+    private void read(ImageStore store) {
         try {
             Optional<byte[]> saved = store.readState(STATE_NAME);
             if (saved.isPresent()) {
-                cache.entries.putAll(JSON.readValue(saved.get(), new TypeReference<Map<String, Entry>>() { }));
+                // An upload may have put a newer entry meanwhile.
+                parse(saved.get()).forEach(entries::putIfAbsent);
+                lastSeen = Sha256.hex(saved.get());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // A damaged cache only costs time: every file is hashed again.
             LOG.log(Level.WARNING, "hash cache unreadable, starting empty: " + e.getMessage());
         }
-        return cache;
+    }
+
+    private void awaitLoaded() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                loaded.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Writes the cache if anything changed since it was loaded or last saved; one writer at a time. */
     public synchronized void save(ImageStore store) throws IOException {
+        awaitLoaded();
         if (!dirty) {
             return;
         }
         dirty = false;
-        store.writeState(STATE_NAME, JSON.writeValueAsBytes(new TreeMap<>(entries)));
+        byte[] json = JSON.writeValueAsBytes(new TreeMap<>(entries));
+        store.writeState(STATE_NAME, json);
+        lastSeen = Sha256.hex(json);
+    }
+
+    private static Map<String, Entry> parse(byte[] json) throws IOException {
+        return JSON.readValue(json, new TypeReference<Map<String, Entry>>() { });
     }
 }

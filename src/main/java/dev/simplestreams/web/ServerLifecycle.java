@@ -69,10 +69,6 @@ public final class ServerLifecycle implements ServletContextListener {
                 Files.createDirectories(root.path().resolve(Layout.IMAGES));
                 Files.createDirectories(root.path().resolve(Layout.STREAMS));
                 FileSystemStore local = new FileSystemStore(root);
-                int stale = local.removeAbandonedUploads(Duration.ZERO);
-                if (stale > 0) {
-                    LOG.info("removed " + stale + " unfinished upload(s) left by an earlier stop");
-                }
                 mountImages(context, root.path().resolve(Layout.IMAGES));
                 store = local;
                 watched = root.path();
@@ -83,7 +79,7 @@ public final class ServerLifecycle implements ServletContextListener {
                 watched = null;
                 where = bucket.describe() + " as replica " + settings.objectStorage().replicaId();
             }
-            HashCache cache = HashCache.load(store);
+            HashCache cache = HashCache.loadInBackground(store);
             Leadership leadership = Elections.choose(settings.objectStorage(), store, identity());
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval(),
