@@ -1,6 +1,7 @@
 package dev.simplestreams.coordination;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.concurrent.DaemonThreads;
 import dev.simplestreams.store.ConditionalState;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
@@ -47,11 +48,7 @@ public final class ObjectStoreLease implements Leadership {
         this.identity = identity;
         this.duration = duration;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "simplestreams-lease");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lease"));
     }
 
     /** The store's own compare-and-swap; only stores shared by replicas have one. */

@@ -2,6 +2,7 @@ package dev.simplestreams.indexer;
 
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.VersionKey;
+import dev.simplestreams.concurrent.DaemonThreads;
 import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
@@ -118,7 +119,7 @@ public final class IndexerService implements AutoCloseable {
         this.follower = new CatalogFollower(store);
         this.notes = new ChangeNotes(store);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.hashPool = Executors.newFixedThreadPool(threads, daemonThreads("simplestreams-hash"));
+        this.hashPool = Executors.newFixedThreadPool(threads, DaemonThreads.named("hash"));
         this.indexer = newIndexer();
     }
 
@@ -145,7 +146,7 @@ public final class IndexerService implements AutoCloseable {
                     requestRescan();
                 }
             });
-            watchThread = daemonThreads("simplestreams-watcher").newThread(this::watchLoop);
+            watchThread = DaemonThreads.named("watcher").newThread(this::watchLoop);
             watchThread.start();
         }
         leadership.start(new Leadership.Listener() {
@@ -159,7 +160,7 @@ public final class IndexerService implements AutoCloseable {
                 wake();
             }
         });
-        indexThread = daemonThreads("simplestreams-indexer").newThread(this::indexLoop);
+        indexThread = DaemonThreads.named("indexer").newThread(this::indexLoop);
         indexThread.start();
     }
 
@@ -453,14 +454,5 @@ public final class IndexerService implements AutoCloseable {
 
     public Map<String, Instant> deletionSchedule() {
         return indexer.deletionSchedule();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -7,6 +7,7 @@ import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.VersionKey;
+import dev.simplestreams.concurrent.DaemonThreads;
 import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.indexer.Pruner;
 import dev.simplestreams.mirror.MirrorConfig.Remote;
@@ -127,9 +128,7 @@ public final class MirrorService implements AutoCloseable {
     }
 
     public void start() {
-        thread = new Thread(this::loop, "simplestreams-mirror");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("mirror", this::loop);
     }
 
     /** Asks for a sync of every remote as soon as the current one (if any) ends; false when another replica leads. */

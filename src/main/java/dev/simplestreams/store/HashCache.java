@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -124,15 +125,13 @@ public final class HashCache {
      */
     public static HashCache loadInBackground(ImageStore store) {
         HashCache cache = new HashCache(1);
-        Thread reader = new Thread(() -> {
+        DaemonThreads.start("hash-cache-load", () -> {
             try {
                 cache.read(store);
             } finally {
                 cache.loaded.countDown();
             }
-        }, "hash-cache-load");
-        reader.setDaemon(true);
-        reader.start();
+        });
         return cache;
     }
 

@@ -1,5 +1,6 @@
 package dev.simplestreams.store;
 
+import dev.simplestreams.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -39,11 +40,7 @@ final class Writeback {
             awaitRunning();
             unflushed = 0;
             if (thread == null) {
-                thread = Executors.newSingleThreadExecutor(task -> {
-                    Thread t = new Thread(task, "upload-writeback");
-                    t.setDaemon(true);
-                    return t;
-                });
+                thread = Executors.newSingleThreadExecutor(DaemonThreads.named("upload-writeback"));
             }
             running = thread.submit(() -> {
                 channel.force(false);

@@ -1,6 +1,7 @@
 package dev.simplestreams.upload;
 
 import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
@@ -22,11 +23,7 @@ final class DigestThread implements AutoCloseable {
 
     DigestThread(MessageDigest digest, String name) {
         this.digest = digest;
-        this.thread = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
     }
 
     Future<?> update(byte[] buffer, int length) {

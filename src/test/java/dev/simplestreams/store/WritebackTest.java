@@ -68,6 +68,7 @@ class WritebackTest {
     }
 
     private static long flushThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("upload-writeback")).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("simplestreams-upload-writeback")).count();
     }
 }

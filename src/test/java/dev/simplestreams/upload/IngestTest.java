@@ -125,7 +125,8 @@ class IngestTest {
     }
 
     private static long uploadThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("upload-")).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("simplestreams-upload-")).count();
     }
 
     /** Hands out a few KiB per read, as the container does. */
