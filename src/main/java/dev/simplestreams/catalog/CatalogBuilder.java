@@ -162,15 +162,16 @@ public final class CatalogBuilder {
             published.values().forEach(source -> addDeltas(source, itemsByVersion));
 
             SortedMap<String, Version> versions = new TreeMap<>();
-            itemsByVersion.forEach((name, items) -> versions.put(name, new Version(items, fingerprintsByVersion.get(name),
-                    origin(published.get(name)))));
+            itemsByVersion.forEach((name, items) -> versions.put(name,
+                    new Version(items, fingerprintsByVersion.get(name), origin(published.get(name)))));
 
             List<VersionSource> newestFirst = new ArrayList<>(published.values());
             Collections.reverse(newestFirst);
             Overrides overrides = newestFirst.stream().map(VersionSource::overrides).filter(o -> o != null)
                     .findFirst().orElse(Overrides.NONE);
             String description = newestFirst.stream().map(VersionSource::metadata).filter(m -> m != null)
-                    .map(m -> m.property("description")).filter(d -> d != null && !d.isBlank()).findFirst().orElse(null);
+                    .map(m -> m.property("description")).filter(d -> d != null && !d.isBlank()).findFirst()
+                    .orElse(null);
             List<String> aliases = overrides.aliases() != null ? overrides.aliases() : defaultAliases(key);
             return new Product(
                     String.join(",", aliases),
@@ -202,7 +203,8 @@ public final class CatalogBuilder {
             Map<FileKind, List<FileFacts>> byKind = source.files().stream()
                     .collect(Collectors.groupingBy(FileFacts::kind, TreeMap::new, Collectors.toList()));
             for (Map.Entry<FileKind, List<FileFacts>> entry : byKind.entrySet()) {
-                if (!entry.getKey().isDelta() && entry.getValue().stream().map(FileFacts::sha256).distinct().count() > 1) {
+                if (!entry.getKey().isDelta()
+                        && entry.getValue().stream().map(FileFacts::sha256).distinct().count() > 1) {
                     return reject(dir, "holds different files of the same kind ("
                             + entry.getValue().stream().map(FileFacts::name).sorted().collect(Collectors.joining(", "))
                             + "); keep only one");
@@ -211,12 +213,13 @@ public final class CatalogBuilder {
             FileFacts meta = first(byKind, FileKind.METADATA);
             FileFacts unified = first(byKind, FileKind.UNIFIED);
             List<FileFacts> roots = source.files().stream().filter(f -> f.kind().isRoot())
-                    .collect(Collectors.toMap(f -> f.kind(), f -> f, (a, b) -> a.name().compareTo(b.name()) <= 0 ? a : b,
-                            TreeMap::new))
+                    .collect(Collectors.toMap(f -> f.kind(), f -> f,
+                            (a, b) -> a.name().compareTo(b.name()) <= 0 ? a : b, TreeMap::new))
                     .values().stream().toList();
 
             if (meta == null && unified == null) {
-                return reject(dir, "incomplete: no metadata tarball (lxd.tar.xz or incus.tar.xz) or unified tarball yet");
+                return reject(dir,
+                        "incomplete: no metadata tarball (lxd.tar.xz or incus.tar.xz) or unified tarball yet");
             }
             if (meta != null && roots.isEmpty() && unified == null) {
                 return reject(dir, "incomplete: a metadata tarball but no root file yet "
@@ -272,9 +275,10 @@ public final class CatalogBuilder {
                         : FileKind.DISK_KVM.ftype();
                 SortedMap<String, Item> base = itemsByVersion.get(delta.deltaBase());
                 boolean ownRoot = items.values().stream().anyMatch(i -> i.ftype().equals(baseRootFtype));
-                if (base != null && ownRoot && base.values().stream().anyMatch(i -> i.ftype().equals(baseRootFtype))) {
-                    items.put(delta.name(), Item.file(delta.kind().ftype(), source.key().file(delta.name()), delta.size(),
-                            delta.sha256()).withDeltaBase(delta.deltaBase()));
+                if (base != null && ownRoot
+                        && base.values().stream().anyMatch(i -> i.ftype().equals(baseRootFtype))) {
+                    items.put(delta.name(), Item.file(delta.kind().ftype(), source.key().file(delta.name()),
+                            delta.size(), delta.sha256()).withDeltaBase(delta.deltaBase()));
                 }
             }
         }
@@ -299,7 +303,8 @@ public final class CatalogBuilder {
                         kept.add(alias);
                     } else {
                         problems.add(new Problem(directoryOf(entry.getKey()), "alias '" + alias
-                                + "' is already used by product " + owner + " for the same architecture; left out here"));
+                                + "' is already used by product " + owner
+                                + " for the same architecture; left out here"));
                     }
                 }
                 String aliases = String.join(",", kept);
