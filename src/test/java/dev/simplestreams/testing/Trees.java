@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -91,5 +92,19 @@ public final class Trees {
 
     public static void touch(Path file, long epochMillis) throws IOException {
         Files.setLastModifiedTime(file, FileTime.fromMillis(epochMillis));
+    }
+
+    /**
+     * Makes every file under {@code root} a minute old, for a tree a test writes and then starts a server on:
+     * the indexer leaves files modified within the last second for a later pass (they may still be being
+     * written), which would change the catalogue and its problems while the test looks.
+     */
+    public static void settled(Path root) throws IOException {
+        long minuteAgo = System.currentTimeMillis() - 60_000;
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                touch(file, minuteAgo);
+            }
+        }
     }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +32,7 @@ class HealthIT {
         Trees.splitImage(data, "alpine:3.20:amd64:default", "20261101_00:00", new byte[] {1, 2, 3});
         Files.createDirectories(data.resolve("images/alpine/3.20/amd64/default/yesterday"));
         Files.write(data.resolve("images/alpine/3.20/amd64/default/yesterday/rootfs.squashfs"), new byte[] {4});
-        // Written a minute ago: files still changing at start are read once they settle, after readiness.
-        try (Stream<Path> files = Files.walk(data)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Trees.touch(file, System.currentTimeMillis() - 60_000);
-            }
-        }
+        Trees.settled(data);
         try (TomcatServer server = TomcatServer.start(data, Map.of())) {
             assertEquals(200, get(server, "/healthz").statusCode());
             HttpResponse<String> ready = awaitReady(server);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.TomcatServer.RealmUser;
+import dev.simplestreams.testing.Trees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ class WriteAuthIT {
         Path data = Files.createTempDirectory("auth-" + name + "-");
         Files.createDirectories(data.resolve("images/auth/test/amd64/default/20260101_00:00"));
         Files.writeString(data.resolve("images/auth/test/amd64/default/20260101_00:00/metadata.json"), "{}");
+        Trees.settled(data);
         DATA.put(name, data);
         SERVERS.put(name, TomcatServer.start(data, settings, users));
     }
