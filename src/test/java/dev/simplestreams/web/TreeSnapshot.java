@@ -17,6 +17,17 @@ public final class TreeSnapshot {
     private TreeSnapshot() {
     }
 
+    /**
+     * Everything under a directory but the server's own state (hash cache, problem list) in any data root
+     * there, which background passes may rewrite at any moment: what a refused request must leave as it was
+     * is the tree and the catalogue.
+     */
+    public static SortedMap<String, String> withoutState(Path root) {
+        SortedMap<String, String> entries = of(root);
+        entries.keySet().removeIf(path -> path.startsWith(".state/") || path.contains("/.state/"));
+        return entries;
+    }
+
     public static SortedMap<String, String> of(Path root) {
         SortedMap<String, String> entries = new TreeMap<>();
         try {
