@@ -26,4 +26,17 @@ public final class DaemonThreads {
         thread.start();
         return thread;
     }
+
+    /** Interrupts a thread (null: none) and waits up to 10 s for it to end, as undeploying must. */
+    public static void stop(Thread thread) {
+        if (thread == null) {
+            return;
+        }
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

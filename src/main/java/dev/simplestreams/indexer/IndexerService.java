@@ -433,16 +433,8 @@ public final class IndexerService implements AutoCloseable {
         } catch (IOException e) {
             LOG.fine(() -> "closing the watcher: " + e);
         }
-        for (Thread thread : new Thread[] {indexThread, watchThread}) {
-            if (thread != null) {
-                thread.interrupt();
-                try {
-                    thread.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        DaemonThreads.stop(indexThread);
+        DaemonThreads.stop(watchThread);
         hashPool.shutdownNow();
         try {
             indexer.saveCache();

@@ -304,13 +304,6 @@ public final class MirrorService implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DaemonThreads.stop(thread);
     }
 }

@@ -39,21 +39,19 @@ public final class DirectDownloads extends HttpFilter {
         }
         String path = WriteRouter.relativePath(request);
         Optional<URI> direct;
-        try {
-            direct = store.downloadUrl(path);
-        } catch (UnsafePathException e) {
-            // Not a file name (a directory, a hidden or escaping path): answered as any missing resource.
-            direct = Optional.empty();
-        }
-        if (direct.isEmpty()) {
-            chain.doFilter(request, response);
-            return;
-        }
         Optional<StoredFile> file;
         try {
+            direct = store.downloadUrl(path);
+            if (direct.isEmpty()) {
+                chain.doFilter(request, response);
+                return;
+            }
             file = store.stat(path);
         } catch (UnsafePathException e) {
-            file = Optional.empty();
+            // Not a file name (a directory, a hidden or escaping path): answered as any missing resource. Both
+            // calls check the same path the same way, so only the first can refuse it.
+            chain.doFilter(request, response);
+            return;
         }
         if (file.isEmpty()) {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "no such image file: " + path);
