@@ -32,7 +32,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -71,7 +70,7 @@ class ReplicasIT {
         replicas.add(replica("a"));
         replicas.add(replica("b"));
         for (StockTomcat replica : replicas) {
-            await(replica, "/readyz", body -> true, Duration.ofSeconds(60));
+            replica.awaitBody("/readyz", body -> true, Duration.ofSeconds(60));
         }
     }
 
@@ -97,8 +96,8 @@ class ReplicasIT {
             long started = System.nanoTime();
             upload(pair[0], version, rootfs);
             long answered = System.nanoTime();
-            await(pair[1], "/streams/v1/images.json", body -> body.contains(version.substring(version.lastIndexOf('/') + 1)),
-                    Duration.ofSeconds(10));
+            pair[1].awaitBody("/streams/v1/images.json",
+                    body -> body.contains(version.substring(version.lastIndexOf('/') + 1)), Duration.ofSeconds(10));
             System.out.printf("upload (metadata, then 12 MiB rootfs) through %s answered after %d ms, visible through "
                     + "%s %d ms after the answer%n", role(pair[0]), (answered - started) / 1_000_000, role(pair[1]),
                     (System.nanoTime() - answered) / 1_000_000);
@@ -158,7 +157,7 @@ class ReplicasIT {
             pool.shutdownNow();
         }
         for (StockTomcat replica : replicas) {
-            await(replica, "/streams/v1/images.json", body -> versions.stream().allMatch(v -> body.contains(
+            replica.awaitBody("/streams/v1/images.json", body -> versions.stream().allMatch(v -> body.contains(
                     "\"" + v.substring(v.lastIndexOf('/') + 1) + "\"")), Duration.ofSeconds(15));
         }
     }
@@ -175,19 +174,19 @@ class ReplicasIT {
         String version = nextVersion();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Future<Integer> uploaded = pool.submit(() -> upload(survivor, version, TestImages.rootfs(4096)));
-        await(survivor, "/status", body -> body.contains("\"leading\" : true"), LEASE.multipliedBy(4));
+        survivor.awaitBody("/status", body -> body.contains("\"leading\" : true"), LEASE.multipliedBy(4));
         long takeover = (System.nanoTime() - killed) / 1_000_000;
         assertEquals(201, uploaded.get());
         pool.shutdown();
         System.out.printf("takeover %d ms after kill -9 of the leader (lease %d s)%n", takeover, LEASE.toSeconds());
         assertTrue(takeover < LEASE.multipliedBy(3).toMillis(), "took over within the lease time: " + takeover + " ms");
-        await(survivor, "/streams/v1/images.json", body -> body.contains(version.substring(version.lastIndexOf('/') + 1)),
-                Duration.ofSeconds(10));
+        survivor.awaitBody("/streams/v1/images.json",
+                body -> body.contains(version.substring(version.lastIndexOf('/') + 1)), Duration.ofSeconds(10));
 
         // The killed replica comes back as a follower and serves the same catalogue.
         StockTomcat back = replica("a2");
         replicas.add(back);
-        await(back, "/streams/v1/index.json", body -> body.contains("replicas:test"), Duration.ofSeconds(60));
+        back.awaitBody("/streams/v1/index.json", body -> body.contains("replicas:test"), Duration.ofSeconds(60));
         assertEquals(body(survivor, "/streams/v1/images.json"), body(back, "/streams/v1/images.json"));
     }
 
@@ -211,7 +210,8 @@ class ReplicasIT {
         put(uploadedThrough, version + "/lxd.tar.xz", Files.readAllBytes(meta));
         put(uploadedThrough, version + "/rootfs.squashfs", Files.readAllBytes(squashfs));
         String fingerprint = Digests.sha256(meta, squashfs);
-        await(downloadedThrough, "/streams/v1/images.json", body -> body.contains(fingerprint), Duration.ofSeconds(10));
+        downloadedThrough.awaitBody("/streams/v1/images.json", body -> body.contains(fingerprint),
+                Duration.ofSeconds(10));
 
         TestCa ca = TestCa.create(dir.resolve("ca"));
         try (NginxTlsProxy proxy = NginxTlsProxy.start(dir.resolve("nginx"), ca, downloadedThrough.port());
@@ -284,22 +284,5 @@ class ReplicasIT {
 
     private static String body(StockTomcat replica, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(replica.uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static String await(StockTomcat replica, String path, Predicate<String> until, Duration limit)
-            throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(replica.uri(path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            body = response.body();
-            if (response.statusCode() == 200 && until.test(body)) {
-                return body;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(path + " did not become as expected within " + limit + ": " + body + "\n"
-                + replica.log());
     }
 }

@@ -1,12 +1,13 @@
 package dev.simplestreams.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.testing.Threads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class WritebackTest {
         try (var in = Files.newInputStream(file)) {
             assertEquals(Sha256.hex(written), Sha256.hex(Sha256.digest(in)));
         }
-        assertNoFlushThreadLeft();
+        Threads.awaitNone("simplestreams-upload-writeback", Duration.ofSeconds(10));
     }
 
     @Test
@@ -46,7 +47,7 @@ class WritebackTest {
         try (Stream<Path> left = Files.list(data)) {
             assertEquals(0, left.count(), "neither the file nor the directories made for it remain");
         }
-        assertNoFlushThreadLeft();
+        Threads.awaitNone("simplestreams-upload-writeback", Duration.ofSeconds(10));
     }
 
     private static void writeChunks(ImageStore.PendingFile pending, MessageDigest digest) throws Exception {
@@ -57,18 +58,5 @@ class WritebackTest {
             digest.update(chunk);
             pending.write(chunk, 0, chunk.length);
         }
-    }
-
-    private static void assertNoFlushThreadLeft() throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (flushThreads() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertFalse(flushThreads() > 0, "a writeback thread is still running");
-    }
-
-    private static long flushThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("simplestreams-upload-writeback")).count();
     }
 }

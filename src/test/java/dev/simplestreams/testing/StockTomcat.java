@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The Apache Tomcat 11 binary distribution (unpacked from Maven Central by the build) running the WAR as
@@ -16,6 +20,8 @@ import java.util.Map;
  * exactly what a user who drops the WAR into a stock Tomcat gets.
  */
 public final class StockTomcat implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
     private final int port;
@@ -78,6 +84,23 @@ public final class StockTomcat implements AutoCloseable {
 
     public String log() {
         return Cli.tail(base.resolve("catalina.out"), 4000);
+    }
+
+    /** GETs {@code path} until it answers 200 with a body {@code until} accepts; the body. */
+    public String awaitBody(String path, Predicate<String> until, Duration limit)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            body = response.body();
+            if (response.statusCode() == 200 && until.test(body)) {
+                return body;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(path + " did not become as expected within " + limit + ": " + body + "\n" + log());
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.simplestreams.upload;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,6 +9,7 @@ import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.testing.Threads;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class IngestTest {
         assertEquals(Sha256.hex(both), digested.combined());
         assertArrayEquals(body, Files.readAllBytes(data.resolve(
                 "images/a/b/amd64/default/20260101_00:00/rootfs.squashfs")));
-        assertNoUploadThreadsLeft();
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
 
     @Test
@@ -86,7 +87,7 @@ class IngestTest {
                     3 << 20));
             assertEquals("connection reset", e.getMessage());
         }
-        assertNoUploadThreadsLeft();
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
         try (var left = Files.list(data)) {
             assertEquals(0, left.count(), "the partial file is gone");
         }
@@ -98,7 +99,7 @@ class IngestTest {
             assertThrows(TooLargeException.class, () -> Ingest.copy(new ByteArrayInputStream(new byte[1 << 20]),
                     pending, prefix(), 600_000, -1));
         }
-        assertNoUploadThreadsLeft();
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
 
     @Test
@@ -113,20 +114,6 @@ class IngestTest {
         MessageDigest digest = Sha256.newDigest();
         digest.update(METADATA);
         return digest;
-    }
-
-    /** The threads end shortly after their upload; a leak would pile up one or three per upload. */
-    static void assertNoUploadThreadsLeft() throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (uploadThreads() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertFalse(uploadThreads() > 0, "upload threads still running");
-    }
-
-    private static long uploadThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("simplestreams-upload-")).count();
     }
 
     /** Hands out a few KiB per read, as the container does. */

@@ -27,7 +27,8 @@ class StockTomcatIT {
         Path data = work.resolve("data");
         Trees.splitImage(data, "fedora:41:arm64:cloud", "20261101_12:30", new byte[] {9, 9, 9});
         try (StockTomcat tomcat = StockTomcat.start(work.resolve("base"), Map.of("SIMPLESTREAMS_DIR", data.toString()))) {
-            String images = awaitBody(tomcat, "/streams/v1/images.json", "fedora:41:arm64:cloud");
+            String images = tomcat.awaitBody("/streams/v1/images.json",
+                    body -> body.contains("fedora:41:arm64:cloud"), Duration.ofSeconds(60));
             assertTrue(images.contains("\"aliases\":\"fedora/41/arm64/cloud,fedora/41/cloud\""), images);
             HttpResponse<byte[]> file = HTTP.send(HttpRequest.newBuilder(tomcat.uri(
                     "/images/fedora/41/arm64/cloud/20261101_12:30/rootfs.squashfs")).build(),
@@ -39,20 +40,5 @@ class StockTomcatIT {
             assertEquals(404, missing.statusCode());
             assertTrue(!missing.body().contains("Tomcat"), "no server details: " + missing.body());
         }
-    }
-
-    private static String awaitBody(StockTomcat tomcat, String path, String expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(tomcat.uri(path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            body = response.body();
-            if (response.statusCode() == 200 && body.contains(expected)) {
-                return body;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no '" + expected + "' in " + path + " after 60 s: " + body + "\n" + tomcat.log());
     }
 }
