@@ -40,6 +40,7 @@ public final class CatalogBuilder {
     }
 
     private static final Comparator<VersionSource> BY_KEY = Comparator.comparing(VersionSource::key);
+    private static final String REQUIREMENT_PREFIX = "requirements.";
 
     private Map<ProductKey, Built> previous = Map.of();
 
@@ -167,21 +168,72 @@ public final class CatalogBuilder {
 
             List<VersionSource> newestFirst = new ArrayList<>(published.values());
             Collections.reverse(newestFirst);
+            for (VersionSource source : newestFirst) {
+                if (source.overridesProblem() != null) {
+                    problems.add(new Problem(source.key().file("metadata.json"), source.overridesProblem()));
+                }
+            }
             Overrides overrides = newestFirst.stream().map(VersionSource::overrides).filter(o -> o != null)
                     .findFirst().orElse(Overrides.NONE);
-            String description = newestFirst.stream().map(VersionSource::metadata).filter(m -> m != null)
-                    .map(m -> m.property("description")).filter(d -> d != null && !d.isBlank()).findFirst()
-                    .orElse(null);
-            List<String> aliases = overrides.aliases() != null ? overrides.aliases() : defaultAliases(key);
+            ImageMetadata image = newestFirst.stream().map(VersionSource::metadata).filter(m -> m != null)
+                    .findFirst().orElse(null);
             return new Product(
-                    String.join(",", aliases),
+                    String.join(",", aliases(key, overrides)),
                     key.arch(),
-                    overrides.os() != null ? overrides.os() : key.os(),
-                    key.release(),
-                    overrides.releaseTitle() != null ? overrides.releaseTitle() : key.release(),
-                    key.variant(),
-                    description,
+                    firstOf(overrides.os(), property(image, "os"), key.os()),
+                    firstOf(property(image, "release"), key.release()),
+                    firstOf(overrides.releaseTitle(), key.release()),
+                    overrides.releaseCodename(),
+                    firstOf(property(image, "variant"), key.variant()),
+                    property(image, "description"),
+                    overrides.requirements() != null ? overrides.requirements() : requirements(image),
+                    overrides.supportEol(),
+                    overrides.supported(),
                     versions);
+        }
+
+        /** metadata.json's aliases come after the default ones, which they replace only with default_aliases false. */
+        private static List<String> aliases(ProductKey key, Overrides overrides) {
+            if (overrides.aliases() == null) {
+                return defaultAliases(key);
+            }
+            if (Boolean.FALSE.equals(overrides.defaultAliases())) {
+                return overrides.aliases();
+            }
+            Set<String> aliases = new LinkedHashSet<>(defaultAliases(key));
+            aliases.addAll(overrides.aliases());
+            return List.copyOf(aliases);
+        }
+
+        /** A property of the image's own metadata.yaml that clients could show, if it is one. */
+        private static String property(ImageMetadata image, String name) {
+            String value = image == null ? null : image.property(name);
+            return Overrides.isValidText(value) ? value : null;
+        }
+
+        /** The image's own {@code requirements.*} properties, which hosts apply to an image imported directly. */
+        private static SortedMap<String, String> requirements(ImageMetadata image) {
+            if (image == null) {
+                return null;
+            }
+            SortedMap<String, String> requirements = new TreeMap<>();
+            image.properties().forEach((name, value) -> {
+                String requirement = name.startsWith(REQUIREMENT_PREFIX) ? name.substring(REQUIREMENT_PREFIX.length())
+                        : null;
+                if (Overrides.isValidRequirement(requirement, value)) {
+                    requirements.put(requirement, value);
+                }
+            });
+            return requirements.isEmpty() ? null : requirements;
+        }
+
+        private static String firstOf(String... values) {
+            for (String value : values) {
+                if (value != null) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("the last value is always given");
         }
 
         private static String origin(VersionSource source) {

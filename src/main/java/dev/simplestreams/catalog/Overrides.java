@@ -4,29 +4,56 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * A version's {@code metadata.json}: overrides of {@code os}, {@code release_title} and {@code aliases}.
- * Aliases may be given as a JSON array or a comma-separated string; either way they come out clean.
- * {@code mirrored_from} names the remote a mirror took the version from (the page shows it); uploads leave it
- * out. Null fields were not given.
+ * A version's {@code metadata.json}: the product facts an uploader sets. Null fields were not given.
+ * <ul>
+ * <li>{@code os}, {@code release_title}, {@code release_codename}: text clients show.
+ * <li>{@code aliases}: a JSON array or a comma-separated string, added to the default aliases unless
+ * {@code default_aliases} is false; either way they come out clean.
+ * <li>{@code requirements}: what the host must provide or set (e.g. {@code secureboot: "false"} for a VM whose
+ * boot loader is not signed); clients turn them into the image's {@code requirements.*} properties.
+ * <li>{@code support_eol}: a date, the image's expiry date on hosts; {@code supported}: a boolean.
+ * <li>{@code mirrored_from} names the remote a mirror took the version from (the page shows it); uploads
+ * leave it out.
+ * </ul>
+ * {@code unknownKeys} lists keys this server does not know, ignored (typos, mostly): the indexer reports them,
+ * uploads are refused.
  */
-public record Overrides(String os, String releaseTitle, List<String> aliases, String mirroredFrom) {
+public record Overrides(String os, String releaseTitle, String releaseCodename, List<String> aliases,
+        Boolean defaultAliases, SortedMap<String, String> requirements, String supportEol, Boolean supported,
+        String mirroredFrom, List<String> unknownKeys) {
 
-    public static final Overrides NONE = new Overrides(null, null, null, null);
+    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null, null,
+            List.of());
 
     public static final int MAX_BYTES = 64 * 1024;
     private static final int MAX_ALIASES = 64;
+    private static final int MAX_REQUIREMENTS = 32;
     /** No ',' (the client splits on it), no spaces (it does not trim), no ':' (remote:alias syntax). */
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/+-]{0,127}");
     private static final Pattern TEXT = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+    /** Becomes a property name, {@code requirements.<name>}, on every host. */
+    private static final Pattern REQUIREMENT = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    private static final Set<String> KEYS = Set.of("os", "release_title", "release_codename", "aliases",
+            "default_aliases", "requirements", "support_eol", "supported", "mirrored_from");
+    private static final String EXAMPLE = "{\"os\": \"Ubuntu\", \"release_title\": \"22.04 LTS\", "
+            + "\"aliases\": [\"jammy\"], \"requirements\": {\"secureboot\": \"false\"}, \"support_eol\": \"2027-04-30\"}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Every key checked; unknown keys are ignored and listed in {@link #unknownKeys}. */
     public static Overrides parse(byte[] json) throws MetadataException {
         if (json.length > MAX_BYTES) {
             throw new MetadataException("metadata.json is larger than 64 KiB");
@@ -40,11 +67,32 @@ public record Overrides(String os, String releaseTitle, List<String> aliases, St
             throw new MetadataException("metadata.json cannot be read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new MetadataException("metadata.json must be a JSON object like "
-                    + "{\"os\": \"Ubuntu\", \"release_title\": \"22.04 LTS\", \"aliases\": [\"jammy\"]}");
+            throw new MetadataException("metadata.json must be a JSON object like " + EXAMPLE);
         }
-        return new Overrides(text(root, "os"), text(root, "release_title"), aliases(root.get("aliases")),
-                text(root, "mirrored_from"));
+        List<String> unknown = new ArrayList<>();
+        root.fieldNames().forEachRemaining(name -> {
+            if (!KEYS.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        unknown.sort(null);
+        return new Overrides(text(root, "os"), text(root, "release_title"), text(root, "release_codename"),
+                aliases(root.get("aliases")), bool(root, "default_aliases"), requirements(root.get("requirements")),
+                date(root, "support_eol"), bool(root, "supported"), text(root, "mirrored_from"), List.copyOf(unknown));
+    }
+
+    /** Like {@link #parse}, and refuses unknown keys: for uploads, where the sender can fix a typo at once. */
+    public static Overrides parseStrict(byte[] json) throws MetadataException {
+        Overrides overrides = parse(json);
+        if (!overrides.unknownKeys().isEmpty()) {
+            throw new MetadataException(unknownKeysMessage(overrides.unknownKeys()));
+        }
+        return overrides;
+    }
+
+    public static String unknownKeysMessage(List<String> keys) {
+        return "metadata.json: unknown key" + (keys.size() > 1 ? "s " : " ") + "'" + String.join("', '", keys)
+                + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")";
     }
 
     /** Whether {@code alias} may appear in the catalogue as it is; for aliases taken from elsewhere (a mirror). */
@@ -52,9 +100,24 @@ public record Overrides(String os, String releaseTitle, List<String> aliases, St
         return alias != null && ALIAS.matcher(alias).matches();
     }
 
-    /** Whether {@code value} is acceptable as {@code os} or {@code release_title}. */
+    /** Whether {@code value} is acceptable as {@code os}, {@code release_title} or {@code release_codename}. */
     public static boolean isValidText(String value) {
         return value != null && TEXT.matcher(value).matches();
+    }
+
+    /** Whether {@code name} and {@code value} are acceptable as a requirement; for those taken from elsewhere. */
+    public static boolean isValidRequirement(String name, String value) {
+        return name != null && REQUIREMENT.matcher(name).matches() && isValidText(value);
+    }
+
+    /** Whether {@code value} is a date as clients read {@code support_eol}. */
+    public static boolean isValidDate(String value) {
+        try {
+            LocalDate.parse(value);
+            return value.length() == 10;
+        } catch (DateTimeParseException | NullPointerException e) {
+            return false;
+        }
     }
 
     private static String text(JsonNode root, String field) throws MetadataException {
@@ -66,6 +129,51 @@ public record Overrides(String os, String releaseTitle, List<String> aliases, St
             throw new MetadataException("metadata.json: '" + field + "' must be a string of 1-200 printable characters");
         }
         return node.asText();
+    }
+
+    private static Boolean bool(JsonNode root, String field) throws MetadataException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw new MetadataException("metadata.json: '" + field + "' must be true or false");
+        }
+        return node.asBoolean();
+    }
+
+    private static String date(JsonNode root, String field) throws MetadataException {
+        String value = text(root, field);
+        if (value != null && !isValidDate(value)) {
+            throw new MetadataException("metadata.json: '" + field + "' must be a date like \"2027-04-30\" "
+                    + "(YYYY-MM-DD), not '" + value + "'");
+        }
+        return value;
+    }
+
+    /** Values clients need as strings; true, false and numbers are taken as the text they are. */
+    private static SortedMap<String, String> requirements(JsonNode node) throws MetadataException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new MetadataException("metadata.json: 'requirements' must be an object like {\"secureboot\": \"false\"}");
+        }
+        SortedMap<String, String> requirements = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode value = entry.getValue();
+            if (!value.isValueNode() || value.isNull() || !isValidRequirement(entry.getKey(), value.asText())) {
+                throw new MetadataException("metadata.json: requirement '" + entry.getKey() + "' must be named with "
+                        + "1-64 lower-case letters, digits, '.', '_' or '-' and have a string value, e.g. "
+                        + "{\"secureboot\": \"false\", \"nesting\": \"true\"}");
+            }
+            requirements.put(entry.getKey(), value.asText());
+        }
+        if (requirements.size() > MAX_REQUIREMENTS) {
+            throw new MetadataException("metadata.json: more than " + MAX_REQUIREMENTS + " requirements");
+        }
+        return requirements.isEmpty() ? null : requirements;
     }
 
     private static List<String> aliases(JsonNode node) throws MetadataException {

@@ -40,8 +40,7 @@ public final class Retention {
             for (String name : keptNames) {
                 versions.put(name, withoutDeltasFrom(product.versions().get(name), keptNames));
             }
-            kept.put(id, new Product(product.aliases(), product.arch(), product.os(), product.release(),
-                    product.releaseTitle(), product.variant(), product.description(), versions));
+            kept.put(id, product.withVersions(versions));
         });
         return new Result(kept, List.copyOf(retired));
     }

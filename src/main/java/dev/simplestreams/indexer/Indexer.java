@@ -186,7 +186,8 @@ public final class Indexer {
                 retries.add(key);
                 return;
             }
-            pending.put(key, hashPool.submit(() -> reader.read(key, files)));
+            VersionSource previous = known == null ? null : known.source();
+            pending.put(key, hashPool.submit(() -> reader.read(key, files, previous)));
         });
         for (Map.Entry<VersionKey, Future<VersionSource>> entry : pending.entrySet()) {
             VersionKey key = entry.getKey();

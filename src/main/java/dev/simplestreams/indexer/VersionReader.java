@@ -1,5 +1,7 @@
 package dev.simplestreams.indexer;
 
+import dev.simplestreams.catalog.ContentCheck;
+import dev.simplestreams.catalog.ContentException;
 import dev.simplestreams.catalog.FileFacts;
 import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.ImageMetadata;
@@ -64,7 +66,11 @@ final class VersionReader {
         }
     }
 
-    VersionSource read(VersionKey key, List<StoredFile> files) throws IOException {
+    /**
+     * {@code previous}: what the directory held when it was last read (null: not read since the start); its
+     * metadata.json stays in effect while a rewritten one is malformed.
+     */
+    VersionSource read(VersionKey key, List<StoredFile> files, VersionSource previous) throws IOException {
         List<StoredFile> metas = new ArrayList<>();
         List<StoredFile> roots = new ArrayList<>();
         List<StoredFile> plain = new ArrayList<>();
@@ -82,7 +88,20 @@ final class VersionReader {
         }
         metas.sort(Comparator.comparing(StoredFile::name));
         try {
-            Overrides overrides = metadataJson == null ? null : Overrides.parse(readSmall(metadataJson));
+            Overrides overrides = null;
+            String overridesProblem = null;
+            if (metadataJson != null) {
+                try {
+                    overrides = Overrides.parse(readSmall(metadataJson));
+                    if (!overrides.unknownKeys().isEmpty()) {
+                        overridesProblem = Overrides.unknownKeysMessage(overrides.unknownKeys()) + "; ignored";
+                    }
+                } catch (MetadataException e) {
+                    overrides = previous == null ? null : previous.overrides();
+                    overridesProblem = e.getMessage() + (overrides == null ? "; the file is ignored until it is fixed"
+                            : "; the version's previous metadata.json stays in effect until this one is fixed");
+                }
+            }
             List<FileFacts> facts = new ArrayList<>();
             ImageMetadata metadata = null;
             String metaSha = null;
@@ -104,21 +123,55 @@ final class VersionReader {
                     }
                     entry = hashRoot(root, metaSha, metaState);
                 }
-                facts.add(facts(root, entry));
+                facts.add(facts(root, checked(root, entry)));
             }
             for (StoredFile file : plain) {
                 FileKind kind = FileKind.recognise(file.name()).orElseThrow().kind();
-                HashCache.Entry entry = kind == FileKind.UNIFIED ? unifiedTarball(file) : hashed(file);
+                HashCache.Entry entry = kind == FileKind.UNIFIED ? unifiedTarball(file) : checked(file, hashed(file));
                 if (kind == FileKind.UNIFIED && metadata == null) {
                     metadata = entry.metadata();
                 }
                 facts.add(facts(file, entry));
             }
-            return new VersionSource(key, List.copyOf(facts), metadata, overrides, null);
-        } catch (MetadataException e) {
+            return new VersionSource(key, List.copyOf(facts), metadata, overrides, null, overridesProblem);
+        } catch (MetadataException | ContentException | UnsafePathException e) {
             return VersionSource.rejected(key, e.getMessage());
-        } catch (UnsafePathException e) {
-            return VersionSource.rejected(key, e.getMessage());
+        }
+    }
+
+    /**
+     * A root file or delta whose bytes were not checked when it was hashed (hashed before the check existed, or
+     * by the mirror) is checked from its first and last bytes; a file that fails stays unchecked in the cache, so
+     * it is refused again, with its reason, whenever its directory is read.
+     */
+    private HashCache.Entry checked(StoredFile file, HashCache.Entry entry)
+            throws IOException, UnsafePathException, ContentException {
+        if (entry.contentChecked()) {
+            return entry;
+        }
+        ContentCheck check = ContentCheck.of(FileKind.recognise(file.name()).orElseThrow().kind());
+        try (InputStream in = store.open(file.path())) {
+            byte[] head = in.readNBytes(check.headSize());
+            check.update(head, 0, head.length);
+            long between = file.size() - head.length - ContentCheck.TAIL;
+            if (between > 0) {
+                in.skipNBytes(between);
+                check.skip(between);
+            }
+            byte[] tail = in.readAllBytes();
+            check.update(tail, 0, tail.length);
+        }
+        verify(file, check);
+        HashCache.Entry verified = entry.checked();
+        cache.put(file.path(), verified);
+        return verified;
+    }
+
+    private static void verify(StoredFile file, ContentCheck check) throws ContentException {
+        try {
+            check.verify();
+        } catch (ContentException e) {
+            throw new ContentException(file.name() + " " + e.getMessage());
         }
     }
 
@@ -157,7 +210,7 @@ final class VersionReader {
         counted(file, total);
         MessageDigest state = Sha256.copy(digest);
         HashCache.Entry entry = new HashCache.Entry(file.size(), file.modifiedMillis(), Sha256.hex(digest), null, null,
-                metadata);
+                metadata, false);
         cache.put(file.path(), entry);
         return new Tarball(entry, state);
     }
@@ -180,7 +233,7 @@ final class VersionReader {
             throw new MetadataException(file.name() + ": " + e.getMessage(), e);
         }
         HashCache.Entry entry = new HashCache.Entry(hashed.size(), hashed.modified(), hashed.sha256(), null, null,
-                metadata);
+                metadata, false);
         cache.put(file.path(), entry);
         return entry;
     }
@@ -191,9 +244,10 @@ final class VersionReader {
             return cached.get();
         }
         MessageDigest digest = Sha256.newDigest();
-        stream(file, digest, null);
+        ContentCheck check = contentCheck(file);
+        stream(file, digest, null, check);
         HashCache.Entry entry = new HashCache.Entry(file.size(), file.modifiedMillis(), Sha256.hex(digest), null, null,
-                null);
+                null, passes(check));
         cache.put(file.path(), entry);
         return entry;
     }
@@ -202,9 +256,10 @@ final class VersionReader {
             throws IOException, UnsafePathException {
         MessageDigest digest = Sha256.newDigest();
         MessageDigest combined = metaState == null ? null : Sha256.copy(metaState);
-        stream(root, digest, combined);
+        ContentCheck check = contentCheck(root);
+        stream(root, digest, combined, check);
         HashCache.Entry entry = new HashCache.Entry(root.size(), root.modifiedMillis(), Sha256.hex(digest),
-                metaSha, combined == null ? null : Sha256.hex(combined), null);
+                metaSha, combined == null ? null : Sha256.hex(combined), null, passes(check));
         cache.put(root.path(), entry);
         return entry;
     }
@@ -212,7 +267,7 @@ final class VersionReader {
     /** The running digest after the metadata tarball's bytes, ready to be continued by a root file. */
     private MessageDigest digestState(StoredFile meta, String expectedSha) throws IOException, UnsafePathException {
         MessageDigest digest = Sha256.newDigest();
-        stream(meta, digest, null);
+        stream(meta, digest, null, null);
         MessageDigest state = Sha256.copy(digest);
         if (!Sha256.hex(digest).equals(expectedSha)) {
             throw new UnstableFileException(meta.path());
@@ -220,7 +275,30 @@ final class VersionReader {
         return state;
     }
 
-    private void stream(StoredFile file, MessageDigest first, MessageDigest second) throws IOException, UnsafePathException {
+    /** The check of a root file's or delta's bytes, or null for the other kinds. */
+    private static ContentCheck contentCheck(StoredFile file) {
+        FileKind kind = FileKind.recognise(file.name()).orElseThrow().kind();
+        return ContentCheck.covers(kind) ? ContentCheck.of(kind) : null;
+    }
+
+    /**
+     * Whether the bytes just hashed passed their check. A file that failed is cached unchecked and refused by
+     * {@link #checked}, which says why.
+     */
+    private static boolean passes(ContentCheck check) {
+        if (check == null) {
+            return false;
+        }
+        try {
+            check.verify();
+            return true;
+        } catch (ContentException e) {
+            return false;
+        }
+    }
+
+    private void stream(StoredFile file, MessageDigest first, MessageDigest second, ContentCheck check)
+            throws IOException, UnsafePathException {
         byte[] buffer = BUFFERS.get();
         long total = 0;
         try (InputStream in = store.open(file.path())) {
@@ -229,6 +307,9 @@ final class VersionReader {
                 first.update(buffer, 0, n);
                 if (second != null) {
                     second.update(buffer, 0, n);
+                }
+                if (check != null) {
+                    check.update(buffer, 0, n);
                 }
                 total += n;
             }
@@ -249,7 +330,7 @@ final class VersionReader {
 
     private byte[] readSmall(StoredFile file) throws IOException, UnsafePathException, MetadataException {
         if (file.size() > Overrides.MAX_BYTES) {
-            throw new MetadataException(file.name() + " is larger than 64 KiB");
+            throw new MetadataException("metadata.json is larger than 64 KiB");
         }
         try (InputStream in = store.open(file.path())) {
             return in.readNBytes(Overrides.MAX_BYTES + 1);

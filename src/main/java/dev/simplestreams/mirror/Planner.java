@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -206,8 +207,9 @@ public final class Planner {
     }
 
     /**
-     * The upstream's os, release title and aliases, as the override file this server already understands,
-     * marked with the remote's name. Aliases a local product uses, or that clients could not take, are left out.
+     * The upstream's os, release title, codename, aliases, requirements, end of support and support flag, as the
+     * override file this server already understands, marked with the remote's name. Aliases a local product uses,
+     * and values that clients could not take, are left out.
      */
     private static byte[] metadataJson(Remote remote, ProductKey key, UpstreamCatalog.Product product, Local local,
             List<Problem> problems) {
@@ -236,7 +238,31 @@ public final class Planner {
         if (Overrides.isValidText(product.releaseTitle())) {
             json.put("release_title", product.releaseTitle());
         }
+        UpstreamCatalog.Facts facts = product.facts();
+        if (Overrides.isValidText(facts.releaseCodename())) {
+            json.put("release_codename", facts.releaseCodename());
+        }
+        Map<String, String> requirements = new TreeMap<>();
+        facts.requirements().forEach((name, value) -> {
+            if (Overrides.isValidRequirement(name, value)) {
+                requirements.put(name, value);
+            } else {
+                problems.add(new Problem(key.directory(), "upstream requirement '" + name + "' is not one clients "
+                        + "can use; left out"));
+            }
+        });
+        if (!requirements.isEmpty()) {
+            json.put("requirements", requirements);
+        }
+        if (Overrides.isValidDate(facts.supportEol())) {
+            json.put("support_eol", facts.supportEol());
+        }
+        if (facts.supported() != null) {
+            json.put("supported", facts.supported());
+        }
         json.put("aliases", aliases);
+        // The upstream's aliases exactly: ours would claim names the upstream gave to other products.
+        json.put("default_aliases", false);
         json.put("mirrored_from", remote.name());
         try {
             byte[] bytes = JSON.writeValueAsBytes(json);

@@ -28,9 +28,24 @@ public final class UpstreamCatalog {
     public record Item(String ftype, String path, long size, String sha256) {
     }
 
-    /** One upstream product; {@code aliases} is the comma string clients read (may be empty). */
+    /**
+     * One upstream product; {@code aliases} is the comma string clients read (may be empty). {@code requirements}
+     * merges LXD's {@code lxd_requirements} and Incus's {@code requirements} (empty when neither is given).
+     */
     public record Product(String id, String os, String release, String arch, String variant, String releaseTitle,
-            String aliases, SortedMap<String, Map<String, Item>> versions) {
+            String aliases, SortedMap<String, Map<String, Item>> versions, Facts facts) {
+
+        public Product(String id, String os, String release, String arch, String variant, String releaseTitle,
+                String aliases, SortedMap<String, Map<String, Item>> versions) {
+            this(id, os, release, arch, variant, releaseTitle, aliases, versions, Facts.NONE);
+        }
+    }
+
+    /** What an upstream product says beyond names and files, kept by the mirror; null or empty when not given. */
+    public record Facts(String releaseCodename, SortedMap<String, String> requirements, String supportEol,
+            Boolean supported) {
+
+        static final Facts NONE = new Facts(null, new TreeMap<>(), null, null);
     }
 
     private UpstreamCatalog() {
@@ -130,9 +145,29 @@ public final class UpstreamCatalog {
                 versions.put(version.getKey(), parsed);
             }
         }
+        JsonNode supported = node.get("supported");
+        Facts facts = new Facts(text(url, where, node, "release_codename"), requirements(node),
+                text(url, where, node, "support_eol"), supported != null && supported.isBoolean() ? supported.asBoolean()
+                : null);
         return new Product(id, text(url, where, node, "os"), text(url, where, node, "release"),
                 text(url, where, node, "arch"), text(url, where, node, "variant"),
-                text(url, where, node, "release_title"), text(url, where, node, "aliases"), versions);
+                text(url, where, node, "release_title"), text(url, where, node, "aliases"), versions, facts);
+    }
+
+    /** Both clients' requirement maps; values that are not text are what no client would take either. */
+    private static SortedMap<String, String> requirements(JsonNode product) {
+        SortedMap<String, String> requirements = new TreeMap<>();
+        for (String field : new String[] {"lxd_requirements", "requirements"}) {
+            JsonNode map = product.get(field);
+            if (map != null && map.isObject()) {
+                map.fields().forEachRemaining(entry -> {
+                    if (entry.getValue().isTextual()) {
+                        requirements.put(entry.getKey(), entry.getValue().asText());
+                    }
+                });
+            }
+        }
+        return requirements;
     }
 
     private static Item item(URI url, String where, JsonNode node) throws UpstreamException {

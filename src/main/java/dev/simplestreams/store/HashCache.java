@@ -29,17 +29,23 @@ public final class HashCache {
 
     /**
      * {@code combined} is sha256(metadata tarball + this file), valid for the metadata tarball whose sha256
-     * is {@code combinedWith}. {@code metadata} is what metadata.yaml said, for tarballs.
+     * is {@code combinedWith}. {@code metadata} is what metadata.yaml said, for tarballs. {@code contentChecked}:
+     * a root file or delta whose bytes passed the {@link dev.simplestreams.catalog.ContentCheck} (false in caches
+     * written before the check existed, whose files are checked once more).
      */
     public record Entry(long size, long modified, String sha256, String combinedWith, String combined,
-            ImageMetadata metadata) {
+            ImageMetadata metadata, boolean contentChecked) {
 
         public boolean matches(StoredFile file) {
             return size == file.size() && modified == file.modifiedMillis();
         }
 
         public Entry withCombined(String metaSha, String combinedSha) {
-            return new Entry(size, modified, sha256, metaSha, combinedSha, metadata);
+            return new Entry(size, modified, sha256, metaSha, combinedSha, metadata, contentChecked);
+        }
+
+        public Entry checked() {
+            return new Entry(size, modified, sha256, combinedWith, combined, metadata, true);
         }
     }
 

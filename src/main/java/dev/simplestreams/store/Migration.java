@@ -65,7 +65,7 @@ public final class Migration {
                 HashCache.Entry entry = known.lookup(file).filter(e -> e.sha256().equals(sha256)).orElse(null);
                 migrated.put(file.path(), new HashCache.Entry(placed.size(), placed.modifiedMillis(), sha256,
                         entry == null ? null : entry.combinedWith(), entry == null ? null : entry.combined(),
-                        entry == null ? null : entry.metadata()));
+                        entry == null ? null : entry.metadata(), entry != null && entry.contentChecked()));
             } catch (IOException | UnsafePathException e) {
                 failed.add(file.path() + ": " + e.getMessage());
             }

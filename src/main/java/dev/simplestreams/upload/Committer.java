@@ -67,7 +67,7 @@ final class Committer {
         cache.put(file.path(), new HashCache.Entry(file.size(), file.modifiedMillis(), facts.sha256(),
                 combined ? facts.combinedWith() : known.combinedWith(),
                 combined ? facts.combined() : known.combined(),
-                facts.metadata() != null || known == null ? facts.metadata() : known.metadata()));
+                facts.metadata() != null || known == null ? facts.metadata() : known.metadata(), true));
     }
 
     private Committed place(String path, ImageStore.PendingFile pending, Facts facts)

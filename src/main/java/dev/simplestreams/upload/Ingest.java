@@ -1,5 +1,6 @@
 package dev.simplestreams.upload;
 
+import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
@@ -21,28 +22,34 @@ final class Ingest {
     private static final int BUFFER = 256 << 10;
     /** One buffer filled from the socket and written while the digest threads work through the others. */
     private static final int RING = 4;
+    /** The users of each buffer besides the file: the two digests and the inspection. */
+    private static final int USERS = 3;
 
-    /** {@code combined} is null unless a metadata prefix was given. */
-    record Digested(long size, String sha256, String combined) {
+    /**
+     * {@code combined} is null unless a metadata prefix was given; {@code metadata} is what a tarball's
+     * metadata.yaml says, null for other kinds.
+     */
+    record Digested(long size, String sha256, String combined, ImageMetadata metadata) {
     }
 
     private Ingest() {
     }
 
     /**
-     * Read failures (a client gone, a multipart size limit) and write failures both propagate; the caller
-     * closes {@code out}, which discards the partial file. {@code expectedLength} is -1 when unknown.
+     * Read failures (a client gone, a multipart size limit), write failures and bytes the {@code inspection}
+     * refuses all propagate; the caller closes {@code out}, which discards the partial file.
+     * {@code expectedLength} is -1 when unknown.
      */
     static Digested copy(InputStream in, ImageStore.PendingFile out, MessageDigest metadataPrefix, long maxBytes,
-            long expectedLength) throws IOException, UploadException {
+            long expectedLength, Inspection inspection) throws IOException, UploadException {
         try (DigestThread sha = new DigestThread(Sha256.newDigest(), "upload-sha256");
                 DigestThread combined = metadataPrefix == null ? null
                         : new DigestThread(Sha256.copy(metadataPrefix), "upload-fingerprint")) {
             byte[][] buffers = new byte[RING][BUFFER];
-            Future<?>[] hashed = new Future<?>[RING * 2];
+            Future<?>[] handedOver = new Future<?>[RING * USERS];
             long total = 0;
             for (int slot = 0; ; slot = (slot + 1) % RING) {
-                awaitBoth(hashed, slot);
+                awaitAll(handedOver, slot);
                 byte[] buffer = buffers[slot];
                 int n = in.readNBytes(buffer, 0, BUFFER);
                 if (n == 0) {
@@ -52,8 +59,9 @@ final class Ingest {
                 if (total > maxBytes) {
                     throw new TooLargeException(maxBytes);
                 }
-                hashed[slot * 2] = sha.update(buffer, n);
-                hashed[slot * 2 + 1] = combined == null ? null : combined.update(buffer, n);
+                handedOver[slot * USERS] = sha.update(buffer, n);
+                handedOver[slot * USERS + 1] = combined == null ? null : combined.update(buffer, n);
+                handedOver[slot * USERS + 2] = inspection.update(buffer, n);
                 out.write(buffer, 0, n);
             }
             if (expectedLength >= 0 && total != expectedLength) {
@@ -62,15 +70,16 @@ final class Ingest {
                 throw new InvalidUploadException("the body ended after " + total + " of the " + expectedLength
                         + " bytes announced; nothing was stored");
             }
-            return new Digested(total, sha.hex(), combined == null ? null : combined.hex());
+            ImageMetadata metadata = inspection.finish();
+            return new Digested(total, sha.hex(), combined == null ? null : combined.hex(), metadata);
         }
     }
 
-    /** Waits until both digests are done with a slot's buffer, so it can be refilled. */
-    private static void awaitBoth(Future<?>[] hashed, int slot) throws IOException {
-        for (int i = slot * 2; i < slot * 2 + 2; i++) {
-            if (hashed[i] != null) {
-                DigestThread.await(hashed[i]);
+    /** Waits until the digests and the inspection are done with a slot's buffer, so it can be refilled. */
+    private static void awaitAll(Future<?>[] handedOver, int slot) throws IOException {
+        for (int i = slot * USERS; i < slot * USERS + USERS; i++) {
+            if (handedOver[i] != null) {
+                DigestThread.await(handedOver[i]);
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.simplestreams.upload;
 
 import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.ImageFile;
-import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.PublishedCatalog;
@@ -39,7 +38,7 @@ public final class UploadBatch {
     private static final Logger LOG = Logger.getLogger(UploadBatch.class.getName());
     private static final String EXAMPLE_DIRECTORY = "ubuntu/jammy/amd64/default/20261125_14:05/";
 
-    private record Target(ImageFile file, InputStream content, ImageMetadata metadata, String note) {
+    private record Target(ImageFile file, InputStream content, String note) {
     }
 
     /** The digest state after a version's metadata tarball, ready to be continued by a root file. */
@@ -72,13 +71,14 @@ public final class UploadBatch {
         Target target = target(name, content);
         ImageFile file = target.file();
         StoredResult result;
-        try (ImageStore.PendingFile pending = store.create(file.path())) {
+        try (ImageStore.PendingFile pending = store.create(file.path());
+                Inspection inspection = Inspection.of(file)) {
             MetadataPrefix prefix = file.kind().isRoot() ? metadataPrefix(file.version()) : null;
             Ingest.Digested digested = Ingest.copy(target.content(), pending, prefix == null ? null : prefix.state(),
-                    maxBytes, expectedLength);
+                    maxBytes, expectedLength, inspection);
             Committer.Committed committed = committer.commit(file.path(), pending, new Committer.Facts(
                     digested.size(), digested.sha256(), prefix == null ? null : prefix.sha256(), digested.combined(),
-                    target.metadata()));
+                    digested.metadata()));
             result = describe(file, committed, digested.sha256(), target.note());
         } catch (UnsafePathException e) {
             throw new InvalidUploadException("'" + name + "': " + e.getMessage());
@@ -110,7 +110,7 @@ public final class UploadBatch {
                     + "e.g. curl -F 'file=@meta.tar.xz;filename=" + EXAMPLE_DIRECTORY + "lxd.tar.xz'");
         }
         if (name.contains("/")) {
-            return new Target(parse(name, Layout.IMAGES + "/" + name), content, null, null);
+            return new Target(parse(name, Layout.IMAGES + "/" + name), content, null);
         }
         FileKind kind = FileKind.recognise(name).map(FileKind.Recognised::kind).orElseThrow(() ->
                 new InvalidUploadException("'" + name + "' is not a known image file name; use one of: "
@@ -118,15 +118,14 @@ public final class UploadBatch {
         if (kind == FileKind.METADATA || kind == FileKind.UNIFIED) {
             TarballHead.Peeked peeked = TarballHead.read(name, content);
             VersionKey version = Placement.of(peeked.metadata());
-            return new Target(parse(name, version.file(name)), peeked.content(), peeked.metadata(),
-                    "placed by its metadata.yaml");
+            return new Target(parse(name, version.file(name)), peeked.content(), "placed by its metadata.yaml");
         }
         if (current == null) {
             throw new InvalidUploadException("'" + name + "' names no directory and no metadata tarball came before it "
                     + "in this request; send lxd.tar.xz first in the same request, or name the directory, "
                     + "e.g. filename=" + EXAMPLE_DIRECTORY + name);
         }
-        return new Target(parse(name, current.file(name)), content, null,
+        return new Target(parse(name, current.file(name)), content,
                 "placed with the file sent before it in this request");
     }
 

@@ -9,6 +9,7 @@ import dev.simplestreams.catalog.Version;
 import dev.simplestreams.catalog.VersionKey;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A version directory as the catalogue just published sees it: published with its fingerprints and the
@@ -26,6 +27,8 @@ public record VersionState(String directory, String product, String version, boo
         Version version = product == null ? null : product.versions().get(key.version());
         List<String> notes = reasons(catalog, key.product().directory(), false);
         if (version != null) {
+            // A published version's own problems (its metadata.json) are notes too.
+            notes = Stream.concat(notes.stream(), reasons(catalog, directory, true).stream()).toList();
             List<String> aliases = Arrays.stream(product.aliases().split(",")).filter(a -> !a.isEmpty()).toList();
             return new VersionState(directory, key.product().id(), key.version(), true, version.fingerprints(),
                     aliases, null, notes);

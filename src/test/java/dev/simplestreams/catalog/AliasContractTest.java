@@ -41,9 +41,9 @@ class AliasContractTest {
         String cloud = "ubuntu:jammy:amd64:cloud";
         String plain = "ubuntu:jammy:amd64:default";
         repo.containerImage(plain, V1);
-        repo.write(plain, V1, "metadata.json", "{\"aliases\": \"jammy,mine\"}");
+        repo.write(plain, V1, "metadata.json", "{\"default_aliases\": false, \"aliases\": \"jammy,mine\"}");
         repo.containerImage(cloud, V1);
-        repo.write(cloud, V1, "metadata.json", "{\"aliases\": \"jammy,cloudy\"}");
+        repo.write(cloud, V1, "metadata.json", "{\"default_aliases\": false, \"aliases\": \"jammy,cloudy\"}");
 
         TestRepository.Scan scan = repo.scan();
 
@@ -74,7 +74,7 @@ class AliasContractTest {
         TestRepository repo = new TestRepository(dir);
         for (String arch : List.of("amd64", "arm64", "riscv64")) {
             repo.containerImage("ubuntu:jammy:" + arch + ":default", V1);
-            repo.write("ubuntu:jammy:" + arch + ":default", V1, "metadata.json", "{\"aliases\": \"jammy\"}");
+            repo.write("ubuntu:jammy:" + arch + ":default", V1, "metadata.json", "{\"default_aliases\": false, \"aliases\": \"jammy\"}");
         }
 
         TestRepository.Scan scan = repo.scan();
@@ -93,11 +93,11 @@ class AliasContractTest {
         TestRepository backward = new TestRepository(dir.resolve("backward"));
         for (String product : List.of(first, second)) {
             forward.containerImage(product, V1);
-            forward.write(product, V1, "metadata.json", "{\"aliases\": \"shared\"}");
+            forward.write(product, V1, "metadata.json", "{\"default_aliases\": false, \"aliases\": \"shared\"}");
         }
         for (String product : List.of(second, first)) {
             backward.containerImage(product, V1);
-            backward.write(product, V1, "metadata.json", "{\"aliases\": \"shared\"}");
+            backward.write(product, V1, "metadata.json", "{\"default_aliases\": false, \"aliases\": \"shared\"}");
         }
 
         TestRepository.Scan a = forward.scan();

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.RootFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DeltaContractTest {
 
-    private static final byte[] DELTA = "VCD\u00d6 delta bytes".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DELTA = RootFiles.vcdiff("delta bytes".getBytes(StandardCharsets.UTF_8));
 
     @TempDir
     Path dir;

@@ -52,7 +52,9 @@ public final class GoJson {
     /** {@code Product} of products.go. */
     public record Product(String aliases, String arch, String os, String release,
             @JsonProperty("release_title") String releaseTitle, String variant, Map<String, String> requirements,
-            Map<String, ProductVersion> versions) {
+            @JsonProperty("lxd_requirements") Map<String, String> lxdRequirements,
+            @JsonProperty("support_eol") String supportEol, @JsonProperty("release_codename") String releaseCodename,
+            Boolean supported, Map<String, ProductVersion> versions) {
     }
 
     /** {@code ProductVersion} of products.go. */

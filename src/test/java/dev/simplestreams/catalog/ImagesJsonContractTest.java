@@ -47,7 +47,7 @@ class ImagesJsonContractTest {
         repo = new TestRepository(dir);
         repo.splitImage(UBUNTU, V1, "rootfs.squashfs", "disk.qcow2");
         repo.splitImage(UBUNTU, V2, "rootfs.squashfs", "root.tar.xz");
-        repo.write(UBUNTU, V2, "rootfs." + V1 + ".vcdiff", "delta".getBytes(StandardCharsets.UTF_8));
+        repo.write(UBUNTU, V2, "rootfs." + V1 + ".vcdiff", "delta");
         repo.unifiedImage("alpine:3.20:arm64:cloud", V1, "lxd_combined.tar.gz");
         repo.splitImage("debian:bookworm:x86_64:default", V1, "disk-kvm.img");
     }

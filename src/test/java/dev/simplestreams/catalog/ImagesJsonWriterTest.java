@@ -43,6 +43,7 @@ class ImagesJsonWriterTest {
                     "ef".repeat(32)));
             byName.put("2026010" + v + "_00:00", new Version(items, List.of("cd".repeat(32)), null));
         }
-        return new Product(null, "amd64", "os", "r\u00e9l", "Release \u2603", "default", null, byName);
+        return new Product(null, "amd64", "os", "r\u00e9l", "Release \u2603", null, "default", null, null, null, null,
+                byName);
     }
 }

@@ -64,7 +64,8 @@ class IncrementalBuildTest {
                     new FileFacts("20260101_00:00.squashfs.vcdiff", FileKind.SQUASHFS_DELTA, "20260101_00:00", 5,
                             sha("delta" + random.nextInt()), null)), null, null, null);
             case 3 -> new VersionSource(key, List.of(meta(), root("pool" + random.nextInt(4))), null,
-                    new Overrides(null, null, List.of("shared", key.product().os()), null), null);
+                    new Overrides(null, null, null, List.of("shared", key.product().os()), null, null, null, null,
+                            null, List.of()), null);
             default -> complete(key, "unique" + random.nextLong() % 1000 + (random.nextInt(8) == 0 ? "" : key));
         };
     }

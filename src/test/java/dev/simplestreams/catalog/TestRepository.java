@@ -12,6 +12,7 @@ import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,8 +120,9 @@ public final class TestRepository {
         return file;
     }
 
+    /** A root file or delta named here is a stand-in of its kind around {@code content} ({@link RootFiles}). */
     public Path write(String product, String version, String name, String content) throws IOException {
-        return write(product, version, name, content.getBytes(StandardCharsets.UTF_8));
+        return write(product, version, name, RootFiles.forName(name, content.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A split image: the product's metadata tarball as {@code lxd.tar.xz} plus one stand-in file per root name. */
@@ -192,7 +194,8 @@ public final class TestRepository {
 
     /** Stand-in root file content, different for every product, version and name so fingerprints never collide. */
     public static byte[] rootBytes(String product, String version, String name) {
-        return ("root file " + name + " of " + product + " " + version + "\n").getBytes(StandardCharsets.UTF_8);
+        return RootFiles.forName(name, ("root file " + name + " of " + product + " " + version + "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- reading what was published ----

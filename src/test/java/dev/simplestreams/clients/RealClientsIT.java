@@ -13,6 +13,7 @@ import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.IncusDaemon;
 import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import java.io.IOException;
@@ -49,6 +50,7 @@ class RealClientsIT {
     private static final String ARCH = Architectures.directoryName(ImageFactory.hostArch()).orElseThrow();
     private static final String KERNEL_ARCH = ImageFactory.hostArch();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUPPORT_EOL = "2031-06-30";
 
     /** An image the tree holds: how clients name it, its type, fingerprint and the files export must return. */
     record Image(String alias, String type, String fingerprint, List<Path> files) {
@@ -81,9 +83,10 @@ class RealClientsIT {
                 "busybox edge v2", created + 86_400, "20261102_10:00");
         Path squash2 = ImageFactory.squashfs(rootfs, v2.resolve("rootfs.squashfs"));
         Path disk2 = ImageFactory.qcow2(v2.resolve("disk.qcow2"));
-        Files.write(v2.resolve("rootfs.20261101_10:00.vcdiff"), new byte[] {1, 2, 3});
-        Files.writeString(v2.resolve("metadata.json"),
-                "{\"aliases\": [\"box\", \" busybox/edge \"], \"release_title\": \"Edge (test)\"}");
+        Files.write(v2.resolve("rootfs.20261101_10:00.vcdiff"), RootFiles.vcdiff(new byte[] {1, 2, 3}));
+        Files.writeString(v2.resolve("metadata.json"), "{\"aliases\": [\"box\", \" busybox/edge \"], "
+                + "\"release_title\": \"Edge (test)\", \"requirements\": {\"secureboot\": \"false\"}, "
+                + "\"support_eol\": \"" + SUPPORT_EOL + "\"}");
         images.put("container", new Image("box", "container", sha256(meta2, squash2), List.of(meta2, squash2)));
         images.put("vm", new Image("box", "virtual-machine", sha256(meta2, disk2), List.of(meta2, disk2)));
         images.put("older", new Image(null, "container", sha256(meta1, v1.resolve("rootfs.squashfs")),
@@ -101,6 +104,12 @@ class RealClientsIT {
         Path unified = ImageFactory.unifiedTarball(v4.resolve("unified.tar.gz"), rootfs, KERNEL_ARCH, "busybox",
                 "unified", "default", "busybox unified", created, "20261101_10:00");
         images.put("unified", new Image("busybox/unified", "container", sha256(unified), List.of(unified)));
+
+        // A text file named rootfs.squashfs: left out, so no client lists it and no daemon fetches it.
+        Path junk = version(data, "busybox/junk/" + ARCH + "/default/20261101_10:00");
+        ImageFactory.metadataTarball(junk.resolve("lxd.tar.xz"), KERNEL_ARCH, "busybox", "junk", "default",
+                "busybox junk", created, "20261101_10:00");
+        Files.writeString(junk.resolve("rootfs.squashfs"), "not a filesystem\n");
 
         server = TomcatServer.start(data, Map.of());
         TestCa ca = TestCa.create(work.resolve("ca"));
@@ -225,6 +234,10 @@ class RealClientsIT {
             }
         }
         assertEquals(List.of(images.get("vm").fingerprint()), vms);
+        // LXD takes requirements from lxd_requirements, Incus from requirements; both the expiry from support_eol.
+        JsonNode copied = JSON.readTree(daemon.client("query", "/1.0/images/" + vms.get(0)));
+        assertEquals("false", copied.at("/properties/requirements.secureboot").asText(), copied::toString);
+        assertTrue(copied.get("expires_at").asText().startsWith(SUPPORT_EOL), copied::toString);
     }
 
     private static Path version(Path data, String relative) throws IOException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.RootFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,7 +90,7 @@ class HashOnceTest {
         repo.scan();
         probe.forgetOpened();
         String changed = "debian:stable:arm64:default";
-        byte[] newRoot = "a rebuilt root, longer than the one before it".getBytes();
+        byte[] newRoot = RootFiles.squashfs("a rebuilt root, longer than the one before it".getBytes());
         Path root = repo.write(changed, V1, "rootfs.squashfs", newRoot);
 
         TestRepository.Scan scan = repo.scan();
@@ -117,8 +118,9 @@ class HashOnceTest {
         Indexer indexer = repo.restartWith(probe.store());
         repo.scan();
         assertEquals(Files.size(meta), indexer.bytesRead());
-        byte[] rootfs = new byte[3 << 20];
-        new Random(7).nextBytes(rootfs);
+        byte[] random = new byte[3 << 20];
+        new Random(7).nextBytes(random);
+        byte[] rootfs = RootFiles.squashfs(random);
         Path root = repo.write(product, V1, "rootfs.squashfs", rootfs);
         long before = indexer.bytesRead();
 

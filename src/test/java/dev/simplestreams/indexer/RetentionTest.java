@@ -9,6 +9,7 @@ import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +59,8 @@ class RetentionTest {
     @Test
     void deltasAgainstARetiredBaseLeaveTheCatalogueWithIt() throws Exception {
         writeVersions();
-        Files.write(versionDir("20261103_00:00").resolve("rootfs.20261101_00:00.vcdiff"), new byte[] {1});
-        Files.write(versionDir("20261103_00:00").resolve("rootfs.20261102_00:00.vcdiff"), new byte[] {2});
+        Files.write(versionDir("20261103_00:00").resolve("rootfs.20261101_00:00.vcdiff"), RootFiles.vcdiff(new byte[] {1}));
+        Files.write(versionDir("20261103_00:00").resolve("rootfs.20261102_00:00.vcdiff"), RootFiles.vcdiff(new byte[] {2}));
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
 
         PublishedCatalog catalog = new Indexer(store, new HashCache(), pool, 2, Duration.ofHours(2), Duration.ZERO).fullScan();
@@ -79,7 +80,7 @@ class RetentionTest {
 
     private void writeVersions() throws Exception {
         for (int i = 0; i < VERSIONS.size(); i++) {
-            Trees.splitImage(root, PRODUCT, VERSIONS.get(i), new byte[] {(byte) i, 42});
+            Trees.splitImage(root, PRODUCT, VERSIONS.get(i), RootFiles.squashfs(new byte[] {(byte) i, 42}));
         }
     }
 

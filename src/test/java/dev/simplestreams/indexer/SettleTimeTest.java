@@ -8,6 +8,7 @@ import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class SettleTimeTest {
 
     @Test
     void aRescanLeavesFreshFilesForALaterPassAndTheUploadPathDoesNot() throws Exception {
-        Path dir = Trees.splitImage(root, PRODUCT, VERSION, new byte[] {5, 6, 7});
+        Path dir = Trees.splitImage(root, PRODUCT, VERSION, RootFiles.squashfs(new byte[] {5, 6, 7}));
         Indexer indexer = new Indexer(new FileSystemStore(new DataRoot(root)), new HashCache(), pool, 0,
                 Duration.ZERO, Duration.ofMinutes(5));
         VersionKey key = Layout.parseVersionDirectory("images/arch/current/amd64/default/" + VERSION);

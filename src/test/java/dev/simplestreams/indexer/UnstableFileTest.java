@@ -11,6 +11,7 @@ import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.RootFiles;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class UnstableFileTest {
                 dev.simplestreams.testing.Trees.metadataYaml("x86_64", "ubuntu", "jammy", "replaced"));
         probe.beforeFirstOpen(StoreProbe.equalTo(repo.relative(root)), () -> Files.write(meta, newMeta));
         repo.restartWith(probe.store());
-        Files.write(root, "a new root".getBytes());
+        Files.write(root, RootFiles.squashfs("a new root".getBytes()));
 
         repo.scan();
         TestRepository.Scan settled = repo.scan();
@@ -87,8 +88,9 @@ class UnstableFileTest {
         TestRepository repo = new TestRepository(dir);
         repo.write(UBUNTU, V1, "lxd.tar.xz", TestRepository.metadataTarball(UBUNTU));
         Path root = repo.file(UBUNTU, V1, "rootfs.squashfs");
-        byte[] content = new byte[24 * 32 * 1024];
-        new Random(3).nextBytes(content);
+        byte[] random = new byte[24 * 32 * 1024 - 96];
+        new Random(3).nextBytes(random);
+        byte[] content = RootFiles.squashfs(random);
         try (IndexerService service = TestRepository.newService(repo.store(), repo.root(), Duration.ofMillis(1000),
                 Duration.ofHours(1))) {
             service.start();

@@ -9,6 +9,7 @@ import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.testing.Trees;
+import dev.simplestreams.testing.RootFiles;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class WatcherBurstTest {
                 Path dir = Files.createDirectories(root.resolve("images/burst/p" + (i % 50) + "/amd64/default")
                         .resolve(version));
                 Files.write(dir.resolve("lxd.tar.xz"), meta);
-                Files.write(dir.resolve("rootfs.squashfs"), ByteBuffer.allocate(4).putInt(i).array());
+                Files.write(dir.resolve("rootfs.squashfs"), RootFiles.squashfs(ByteBuffer.allocate(4).putInt(i).array()));
             }
 
             PublishedCatalog done = await(service, catalog -> catalog.versionCount() == VERSIONS);

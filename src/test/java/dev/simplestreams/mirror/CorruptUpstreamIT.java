@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.NginxTlsProxy;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
@@ -53,7 +54,7 @@ class CorruptUpstreamIT {
         data = work.resolve("data");
         ObjectNode products = JSON.createObjectNode();
         for (String product : new String[] {GOOD, WRONG_HASH, TRUNCATED}) {
-            Path dir = Trees.splitImage(tree, product, V1, product.getBytes(StandardCharsets.UTF_8));
+            Path dir = Trees.splitImage(tree, product, V1, RootFiles.squashfs(product.getBytes(StandardCharsets.UTF_8)));
             products.set(product, product(product, dir));
         }
         // What the catalogue promises stays; the bytes served change.

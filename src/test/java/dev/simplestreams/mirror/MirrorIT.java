@@ -13,6 +13,7 @@ import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.NginxTlsProxy;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
@@ -68,15 +69,16 @@ class MirrorIT {
         downstreamData = work.resolve("downstream");
         // Upstream: a split image with container and VM roots (aliases and title in metadata.json), a product
         // the filter leaves out, and one whose id the downstream already uses for a local upload.
-        byte[] edgeRoot = new byte[EDGE_ROOT_BYTES];
-        new java.util.Random(1).nextBytes(edgeRoot);
+        byte[] random = new byte[EDGE_ROOT_BYTES - 96];
+        new java.util.Random(1).nextBytes(random);
+        byte[] edgeRoot = RootFiles.squashfs(random);
         Path edge = Trees.splitImage(upstreamData, EDGE, V1, edgeRoot);
-        Files.write(edge.resolve("disk.qcow2"), "a vm disk".getBytes(StandardCharsets.UTF_8));
+        Files.write(edge.resolve("disk.qcow2"), RootFiles.qcow2("a vm disk".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(edge.resolve("metadata.json"),
                 "{\"aliases\": [\"box\", \"shared\"], \"release_title\": \"Edge (test)\"}");
-        Trees.splitImage(upstreamData, "debian:bookworm:" + ARCH + ":default", V1, "debian".getBytes(StandardCharsets.UTF_8));
-        Trees.splitImage(upstreamData, STABLE, V1, "upstream stable".getBytes(StandardCharsets.UTF_8));
-        Path local = Trees.splitImage(downstreamData, STABLE, V1, "local stable".getBytes(StandardCharsets.UTF_8));
+        Trees.splitImage(upstreamData, "debian:bookworm:" + ARCH + ":default", V1, RootFiles.squashfs("debian".getBytes(StandardCharsets.UTF_8)));
+        Trees.splitImage(upstreamData, STABLE, V1, RootFiles.squashfs("upstream stable".getBytes(StandardCharsets.UTF_8)));
+        Path local = Trees.splitImage(downstreamData, STABLE, V1, RootFiles.squashfs("local stable".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(local.resolve("metadata.json"), "{\"aliases\": [\"stable\", \"shared\"]}");
 
         upstream = TomcatServer.start(upstreamData, Map.of("INDEX_QUIET_MS", "100"));
@@ -194,7 +196,7 @@ class MirrorIT {
     @Test
     @Order(4)
     void aVersionTheUpstreamReplacesIsFetchedAndTheOldOnePruned() throws Exception {
-        Trees.splitImage(upstreamData, EDGE, V2, "edge rootfs v2".getBytes(StandardCharsets.UTF_8));
+        Trees.splitImage(upstreamData, EDGE, V2, RootFiles.squashfs("edge rootfs v2".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(upstreamData.resolve("images/busybox/edge/" + ARCH + "/default/" + V2 + "/metadata.json"),
                 "{\"aliases\": [\"box\"]}");
         await(upstream.uri("/streams/v1/images.json"), body -> body.contains(V2));

@@ -75,7 +75,8 @@ class PlannerTest {
                 "lxd.tar.xz", "https://up.example/sub/images/ubuntu/noble/amd64/default/20261101_10:00/lxd.tar.xz"),
                 files, "no root.tar.xz next to a squashfs, no delta, one metadata tarball");
         Overrides overrides = Overrides.parse(version.metadataJson());
-        assertEquals(new Overrides("Ubuntu", "24.04 LTS", List.of("ubuntu/noble"), "up"), overrides);
+        assertEquals(new Overrides("Ubuntu", "24.04 LTS", null, List.of("ubuntu/noble"), false, null, null, null, "up",
+                List.of()), overrides);
         assertTrue(plan.problems().toString().contains("upstream alias 'bad alias' is not one clients can use"));
     }
 

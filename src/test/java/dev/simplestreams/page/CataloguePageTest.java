@@ -36,7 +36,7 @@ class CataloguePageTest {
                 versions.put(name, new Version(items, List.of("d".repeat(64), "e".repeat(64)), null));
             }
             products.put("os" + p + ":r:amd64:default", new Product("os" + p + "/r", "amd64", "os" + p, "r", null,
-                    "default", null, versions));
+                    null, "default", null, null, null, null, versions));
         }
         PublishedCatalog catalog = new PublishedCatalog(products, List.of(new Problem("images/x", "why")),
                 new byte[0], new byte[0], Instant.EPOCH);
@@ -59,7 +59,8 @@ class CataloguePageTest {
         SortedMap<String, Version> versions = new TreeMap<>();
         versions.put("20261101_00:00", new Version(items, List.of("h".repeat(64)), null));
         SortedMap<String, Product> products = new TreeMap<>();
-        products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", "B 1", "default", null, versions));
+        products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", "B 1", null, "default", null, null, null, null,
+                versions));
         String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
                 Instant.EPOCH), URL);
         assertTrue(html.contains("lxc launch images:a/b --vm</code>"));
@@ -78,7 +79,8 @@ class CataloguePageTest {
             versions.put(v[0], new Version(items, List.of(v[0].substring(0, 8) + "h".repeat(56)), v[1]));
         }
         SortedMap<String, Product> products = new TreeMap<>();
-        products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", null, "default", null, versions));
+        products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", null, null, "default", null, null, null, null,
+                versions));
         String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
                 Instant.EPOCH), URL);
         assertTrue(html.contains("2026-11-02 00:00<br><small class=\"source\">mirrored from &lt;b&gt;up&lt;/b&gt;</small>"),

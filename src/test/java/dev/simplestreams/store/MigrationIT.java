@@ -8,6 +8,7 @@ import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.config.ObjectStorage;
 import dev.simplestreams.indexer.Indexer;
 import dev.simplestreams.testing.CephRgw;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class MigrationIT {
         for (String version : List.of("20241125_12:00", "20241126_12:00", "20241127_12:00")) {
             byte[] rootfs = new byte[version.endsWith("27_12:00") ? S3PendingFile.PART_SIZE + 100 : 3000];
             random.nextBytes(rootfs);
-            Trees.splitImage(root, PRODUCT, version, rootfs);
+            Trees.splitImage(root, PRODUCT, version, RootFiles.squashfs(rootfs));
         }
         FileSystemStore source = new FileSystemStore(new DataRoot(root));
         ExecutorService pool = Executors.newFixedThreadPool(2);

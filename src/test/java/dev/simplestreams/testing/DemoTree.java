@@ -30,10 +30,10 @@ public final class DemoTree {
         split(root, "ubuntu:noble:arm64:default", "20261125_05:02", 296_000);
         split(root, "alpine:3.20:amd64:default", "20261124_22:40", 41_000);
         Path debian = split(root, "debian:bookworm:amd64:default", "20261125_03:00", 180_000);
-        Files.write(debian.resolve("disk.qcow2"), bytes("debian vm", 420_000));
+        Files.write(debian.resolve("disk.qcow2"), RootFiles.qcow2(bytes("debian vm", 420_000)));
         Trees.version(root, "debian:bookworm:amd64:cloud", "20261125_03:30", Map.of(
                 "lxd.tar.xz", Trees.metadataTarXz(Trees.metadataYaml("x86_64", "debian", "bookworm", "cloud")),
-                "root.tar.xz", bytes("debian cloud", 150_000)));
+                "root.tar.xz", RootFiles.rootTarXz(bytes("debian cloud", 150_000))));
         Trees.version(root, "fedora:41:amd64:default", "20261123_12:00", Map.of(
                 "unified.tar.gz", Trees.unifiedTarGz(Trees.metadataYaml("x86_64", "fedora", "41", "default"),
                         bytes("fedora", 2_000))));
@@ -46,7 +46,7 @@ public final class DemoTree {
                         + "'\n");
         Trees.version(root, "evil:one:amd64:default", "20261125_10:00", Map.of(
                 "lxd.tar.xz", Trees.metadataTarXz(yaml),
-                "rootfs.squashfs", bytes("evil", 1_000),
+                "rootfs.squashfs", RootFiles.squashfs(bytes("evil", 1_000)),
                 "metadata.json", ("{\"os\": " + json(HOSTILE_OS) + ", \"aliases\": [\"evil/one\"]}")
                         .getBytes(StandardCharsets.UTF_8)));
         Path bad = root.resolve(HOSTILE_PROBLEM_DIR);
@@ -55,7 +55,7 @@ public final class DemoTree {
     }
 
     private static Path split(Path root, String product, String version, int size) throws IOException {
-        return Trees.splitImage(root, product, version, bytes(product + version, size));
+        return Trees.splitImage(root, product, version, RootFiles.squashfs(bytes(product + version, size)));
     }
 
     /** Distinct bytes per seed: identical images would be refused as duplicates. */

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.catalog.ImageFile;
+import dev.simplestreams.catalog.Layout;
+import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Threads;
+import dev.simplestreams.testing.Trees;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -34,16 +40,17 @@ class IngestTest {
     Path data;
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 262_143, 262_144, 262_145, 4 * 262_144, 4 * 262_144 + 1, 9 * 262_144 + 77,
+    @ValueSource(ints = {96, 97, 262_143, 262_144, 262_145, 4 * 262_144, 4 * 262_144 + 1, 9 * 262_144 + 77,
             40 << 20})
     void digestsAndBytesMatchTheBodyAtEverySize(int size) throws Exception {
-        byte[] body = new byte[size];
-        new Random(size).nextBytes(body);
+        byte[] random = new byte[size - 96];
+        new Random(size).nextBytes(random);
+        byte[] body = RootFiles.squashfs(random);
         FileSystemStore store = new FileSystemStore(new DataRoot(data));
         Ingest.Digested digested;
         try (ImageStore.PendingFile pending = store.create("images/a/b/amd64/default/20260101_00:00/rootfs.squashfs")) {
             digested = Ingest.copy(new Dribble(new ByteArrayInputStream(body)), pending, prefix(), Long.MAX_VALUE,
-                    size);
+                    size, inspection());
             pending.commit(false);
         }
         assertEquals(size, digested.size());
@@ -58,10 +65,12 @@ class IngestTest {
 
     @Test
     void withoutAMetadataPrefixThereIsNoFingerprint() throws Exception {
-        byte[] body = new byte[300_000];
-        new Random(1).nextBytes(body);
+        byte[] random = new byte[300_000];
+        new Random(1).nextBytes(random);
+        byte[] body = RootFiles.squashfs(random);
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
-            Ingest.Digested digested = Ingest.copy(new ByteArrayInputStream(body), pending, null, Long.MAX_VALUE, -1);
+            Ingest.Digested digested = Ingest.copy(new ByteArrayInputStream(body), pending, null, Long.MAX_VALUE, -1,
+                    inspection());
             assertEquals(Sha256.hex(body), digested.sha256());
             assertNull(digested.combined());
         }
@@ -84,7 +93,7 @@ class IngestTest {
         };
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
             IOException e = assertThrows(IOException.class, () -> Ingest.copy(cut, pending, prefix(), Long.MAX_VALUE,
-                    3 << 20));
+                    3 << 20, inspection()));
             assertEquals("connection reset", e.getMessage());
         }
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
@@ -97,7 +106,7 @@ class IngestTest {
     void aBodyLargerThanAllowedIsRefusedAtTheLimit() throws Exception {
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
             assertThrows(TooLargeException.class, () -> Ingest.copy(new ByteArrayInputStream(new byte[1 << 20]),
-                    pending, prefix(), 600_000, -1));
+                    pending, prefix(), 600_000, -1, inspection()));
         }
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
@@ -106,7 +115,71 @@ class IngestTest {
     void aBodyShorterThanAnnouncedIsRefused() throws Exception {
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
             assertThrows(InvalidUploadException.class, () -> Ingest.copy(new ByteArrayInputStream(new byte[1000]),
-                    pending, null, Long.MAX_VALUE, 1001));
+                    pending, null, Long.MAX_VALUE, 1001, inspection()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "hello\n", "hsqs"})
+    void bytesThatAreNoSquashfsAreRefusedAndNothingIsKept(String content) throws Exception {
+        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
+            InvalidUploadException e = assertThrows(InvalidUploadException.class, () -> Ingest.copy(
+                    new ByteArrayInputStream(content.getBytes()), pending, prefix(), Long.MAX_VALUE, -1, inspection()));
+            assertTrue(e.getMessage().startsWith("rootfs.squashfs is "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("; nothing was stored"), e.getMessage());
+        }
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
+        try (var left = Files.list(data)) {
+            assertEquals(0, left.count(), "the refused file is gone");
+        }
+    }
+
+    @Test
+    void aMetadataTarballIsReadWhileItArrivesAndItsThreadEnds() throws Exception {
+        byte[] tarball = Trees.metadataTarXz(Trees.metadataYaml("x86_64", "a", "b", "default"));
+        ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
+        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
+                Inspection inspection = Inspection.of(file)) {
+            Ingest.Digested digested = Ingest.copy(new Dribble(new ByteArrayInputStream(tarball)), pending, null,
+                    Long.MAX_VALUE, tarball.length, inspection);
+            assertEquals("x86_64", digested.metadata().architecture());
+        }
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aMetadataTarballForAnotherArchitectureIsRefused() throws Exception {
+        byte[] tarball = Trees.metadataTarXz(Trees.metadataYaml("aarch64", "a", "b", "default"));
+        ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
+        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
+                Inspection inspection = Inspection.of(file)) {
+            InvalidUploadException e = assertThrows(InvalidUploadException.class, () -> Ingest.copy(
+                    new ByteArrayInputStream(tarball), pending, null, Long.MAX_VALUE, -1, inspection));
+            assertTrue(e.getMessage().contains("metadata.yaml says architecture 'aarch64' but the directory says "
+                    + "'amd64'; upload it under arm64/"), e.getMessage());
+        }
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aTarballWithoutMetadataIsRefusedWhateverItsSize() throws Exception {
+        byte[] random = new byte[3 << 20];
+        new Random(7).nextBytes(random);
+        ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
+        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
+                Inspection inspection = Inspection.of(file)) {
+            InvalidUploadException e = assertThrows(InvalidUploadException.class, () -> Ingest.copy(
+                    new Dribble(new ByteArrayInputStream(random)), pending, null, Long.MAX_VALUE, -1, inspection));
+            assertTrue(e.getMessage().startsWith("lxd.tar.xz: "), e.getMessage());
+        }
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
+    }
+
+    private static Inspection inspection() {
+        try {
+            return Inspection.of(Layout.parseFile("images/a/b/amd64/default/20260101_00:00/rootfs.squashfs"));
+        } catch (LayoutException e) {
+            throw new IllegalStateException(e);
         }
     }
 

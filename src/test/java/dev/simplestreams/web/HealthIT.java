@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.net.http.HttpClient;
@@ -29,7 +30,7 @@ class HealthIT {
 
     @Test
     void reportsLivenessReadinessAndTheProblemsFound() throws Exception {
-        Trees.splitImage(data, "alpine:3.20:amd64:default", "20261101_00:00", new byte[] {1, 2, 3});
+        Trees.splitImage(data, "alpine:3.20:amd64:default", "20261101_00:00", RootFiles.squashfs(new byte[] {1, 2, 3}));
         Files.createDirectories(data.resolve("images/alpine/3.20/amd64/default/yesterday"));
         Files.write(data.resolve("images/alpine/3.20/amd64/default/yesterday/rootfs.squashfs"), new byte[] {4});
         Trees.settled(data);

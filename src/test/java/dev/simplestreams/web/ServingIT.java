@@ -3,6 +3,7 @@ package dev.simplestreams.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.net.http.HttpClient;
@@ -135,6 +136,6 @@ class ServingIT {
     private static byte[] rootfs() {
         byte[] bytes = new byte[200_000];
         Arrays.fill(bytes, (byte) 7);
-        return bytes;
+        return RootFiles.squashfs(bytes);
     }
 }

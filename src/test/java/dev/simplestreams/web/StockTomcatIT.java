@@ -3,6 +3,7 @@ package dev.simplestreams.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.StockTomcat;
 import dev.simplestreams.testing.Trees;
 import java.net.http.HttpClient;
@@ -25,7 +26,7 @@ class StockTomcatIT {
     @Test
     void servesTheDataRootNamedBySimplestreamsDir() throws Exception {
         Path data = work.resolve("data");
-        Trees.splitImage(data, "fedora:41:arm64:cloud", "20261101_12:30", new byte[] {9, 9, 9});
+        Trees.splitImage(data, "fedora:41:arm64:cloud", "20261101_12:30", RootFiles.squashfs(new byte[] {9, 9, 9}));
         try (StockTomcat tomcat = StockTomcat.start(work.resolve("base"), Map.of("SIMPLESTREAMS_DIR", data.toString()))) {
             String images = tomcat.awaitBody("/streams/v1/images.json",
                     body -> body.contains("fedora:41:arm64:cloud"), Duration.ofSeconds(60));

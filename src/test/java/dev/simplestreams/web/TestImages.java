@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,11 +29,11 @@ public final class TestImages {
         }
     }
 
-    /** Bytes standing in for a squashfs, different on every call. */
+    /** A stand-in squashfs of {@code size} bytes, different on every call. */
     public static synchronized byte[] rootfs(int size) {
-        byte[] bytes = new byte[size];
+        byte[] bytes = new byte[size - 96];
         new Random(++counter * 7919L + System.nanoTime()).nextBytes(bytes);
-        return bytes;
+        return RootFiles.squashfs(bytes);
     }
 
     static Path file(Path dir, String name, byte[] content) {
