@@ -43,7 +43,10 @@ public class BenchTool {
         }
     }
 
-    /** Random bytes, from a seed: distinct seeds give distinct files. */
+    /**
+     * A stand-in squashfs: a superblock declaring the file's size (what the server checks of a root file), then
+     * random bytes from a seed: distinct seeds give distinct files.
+     */
     static void file(Path out, long size, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
@@ -59,6 +62,9 @@ public class BenchTool {
                         buffer.put((byte) (v >>> (8 * j)));
                     }
                 }
+                if (left == size && n >= 96) {
+                    superblock(buffer, size);
+                }
                 buffer.flip();
                 while (buffer.hasRemaining()) {
                     ch.write(buffer);
@@ -66,6 +72,13 @@ public class BenchTool {
                 left -= n;
             }
         }
+    }
+
+    private static void superblock(ByteBuffer buffer, long size) {
+        ByteBuffer block = buffer.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        block.put(0, (byte) 'h').put(1, (byte) 's').put(2, (byte) 'q').put(3, (byte) 's');
+        block.putInt(12, 128 << 10).putShort(20, (short) 1).putShort(22, (short) 17).putShort(28, (short) 4)
+                .putLong(40, size);
     }
 
     static String versionName(int i) {

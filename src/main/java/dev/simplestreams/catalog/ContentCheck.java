@@ -44,7 +44,10 @@ public final class ContentCheck {
         this.head = new byte[headSize];
     }
 
-    /** Whether files of this kind are checked here; metadata and unified tarballs are read by {@link MetadataReader}. */
+    /**
+     * Whether files of this kind are checked here; metadata and unified tarballs are read by
+     * {@link MetadataReader}.
+     */
     public static boolean covers(FileKind kind) {
         return kind.isRoot() || kind.isDelta();
     }
@@ -109,16 +112,19 @@ public final class ContentCheck {
         int blockLog = superblock.getShort(22) & 0xffff;
         long bytesUsed = superblock.getLong(40);
         if (major != 4) {
-            throw new ContentException("is a squashfs of version " + major + "; LXD and Incus read version 4 (any current mksquashfs)");
+            throw new ContentException("is a squashfs of version " + major
+                    + "; LXD and Incus read version 4 (any current mksquashfs)");
         }
         if (compression < 1 || compression > 6) {
-            throw new ContentException("is a squashfs with unknown compression id " + compression + " (damaged superblock?)");
+            throw new ContentException("is a squashfs with unknown compression id " + compression
+                    + " (damaged superblock?)");
         }
         if (blockLog > 20 || blockLog < 12 || blockSize != 1L << blockLog) {
             throw new ContentException("is a squashfs whose superblock is damaged (block size " + blockSize + ")");
         }
         if (bytesUsed < SQUASHFS_SUPERBLOCK || bytesUsed > seen) {
-            throw new ContentException("is cut short: its superblock says " + bytesUsed + " bytes, the file has " + seen);
+            throw new ContentException("is cut short: its superblock says " + bytesUsed + " bytes, the file has "
+                    + seen);
         }
     }
 
@@ -146,7 +152,8 @@ public final class ContentCheck {
         }
         long needed = Math.max(l1Offset + l1Size * 8, refcountOffset + (refcountClusters << clusterBits));
         if (needed > seen) {
-            throw new ContentException("is cut short: its qcow2 header points " + needed + " bytes in, the file has " + seen);
+            throw new ContentException("is cut short: its qcow2 header points " + needed + " bytes in, the file has "
+                    + seen);
         }
     }
 

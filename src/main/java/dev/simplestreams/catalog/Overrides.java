@@ -50,7 +50,8 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
     private static final Set<String> KEYS = Set.of("os", "release_title", "release_codename", "aliases",
             "default_aliases", "requirements", "support_eol", "supported", "mirrored_from");
     private static final String EXAMPLE = "{\"os\": \"Ubuntu\", \"release_title\": \"22.04 LTS\", "
-            + "\"aliases\": [\"jammy\"], \"requirements\": {\"secureboot\": \"false\"}, \"support_eol\": \"2027-04-30\"}";
+            + "\"aliases\": [\"jammy\"], \"requirements\": {\"secureboot\": \"false\"}, "
+            + "\"support_eol\": \"2027-04-30\"}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every key checked; unknown keys are ignored and listed in {@link #unknownKeys}. */
@@ -126,7 +127,8 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
             return null;
         }
         if (!node.isTextual() || !TEXT.matcher(node.asText()).matches()) {
-            throw new MetadataException("metadata.json: '" + field + "' must be a string of 1-200 printable characters");
+            throw new MetadataException("metadata.json: '" + field
+                    + "' must be a string of 1-200 printable characters");
         }
         return node.asText();
     }
@@ -157,7 +159,8 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
             return null;
         }
         if (!node.isObject()) {
-            throw new MetadataException("metadata.json: 'requirements' must be an object like {\"secureboot\": \"false\"}");
+            throw new MetadataException(
+                    "metadata.json: 'requirements' must be an object like {\"secureboot\": \"false\"}");
         }
         SortedMap<String, String> requirements = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

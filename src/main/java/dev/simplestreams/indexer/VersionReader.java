@@ -140,9 +140,9 @@ final class VersionReader {
     }
 
     /**
-     * A root file or delta whose bytes were not checked when it was hashed (hashed before the check existed, or
-     * by the mirror) is checked from its first and last bytes; a file that fails stays unchecked in the cache, so
-     * it is refused again, with its reason, whenever its directory is read.
+     * A root file or delta whose bytes were not checked when it was hashed (in a cache written before the check
+     * existed) is checked from its first and last bytes; a file that fails stays unchecked in the cache, so it is
+     * refused again, with its reason, whenever its directory is read.
      */
     private HashCache.Entry checked(StoredFile file, HashCache.Entry entry)
             throws IOException, UnsafePathException, ContentException {

@@ -1,5 +1,8 @@
 package dev.simplestreams.mirror;
 
+import dev.simplestreams.catalog.ContentCheck;
+import dev.simplestreams.catalog.ContentException;
+import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.StorageFullException;
@@ -14,7 +17,7 @@ import java.util.logging.Logger;
  * Downloads one file into a pending (invisible) store file, hashing the bytes as they pass. A connection cut
  * mid-transfer is continued with a Range request into the same pending file and the same digests, so no byte
  * is fetched or read twice. The file is handed back only when its size and sha256 are what the upstream's
- * catalogue promised; otherwise it is discarded.
+ * catalogue promised and a root file or delta passes its {@link ContentCheck}; otherwise it is discarded.
  */
 final class Fetcher {
 
@@ -53,6 +56,8 @@ final class Fetcher {
         try {
             MessageDigest digest = Sha256.newDigest();
             MessageDigest combined = prefix == null ? null : Sha256.copy(prefix);
+            FileKind kind = FileKind.recognise(file.name()).map(FileKind.Recognised::kind).orElse(null);
+            ContentCheck check = kind != null && ContentCheck.covers(kind) ? ContentCheck.of(kind) : null;
             long received = 0;
             byte[] buffer = new byte[BUFFER];
             for (int attempt = 1; ; attempt++) {
@@ -66,6 +71,9 @@ final class Fetcher {
                         digest.update(buffer, 0, n);
                         if (combined != null) {
                             combined.update(buffer, 0, n);
+                        }
+                        if (check != null) {
+                            check.update(buffer, 0, n);
                         }
                         received += n;
                         progress.accept(n);
@@ -94,6 +102,13 @@ final class Fetcher {
             if (!sha256.equals(file.sha256())) {
                 throw new UpstreamException(file.url(), "has sha256 " + sha256 + ", the catalogue says "
                         + file.sha256());
+            }
+            if (check != null) {
+                try {
+                    check.verify();
+                } catch (ContentException e) {
+                    throw new UpstreamException(file.url(), "is not a " + file.name() + ": it " + e.getMessage());
+                }
             }
             handedOver = true;
             return new Fetched(pending, sha256, state, combined == null ? null : Sha256.hex(combined));

@@ -136,7 +136,7 @@ final class Installer {
                 StoredFile stored = got.pending().commit(replace);
                 boolean combined = got.combined() != null;
                 cache.put(stored.path(), new HashCache.Entry(stored.size(), stored.modifiedMillis(), got.sha256(),
-                        combined ? metaSha : null, got.combined(), null, false));
+                        combined ? metaSha : null, got.combined(), null, true));
                 progress.file();
                 fetched.accept(file.size());
                 events.fileFetched(remote, file.size());

@@ -147,8 +147,8 @@ public final class UpstreamCatalog {
         }
         JsonNode supported = node.get("supported");
         Facts facts = new Facts(text(url, where, node, "release_codename"), requirements(node),
-                text(url, where, node, "support_eol"), supported != null && supported.isBoolean() ? supported.asBoolean()
-                : null);
+                text(url, where, node, "support_eol"),
+                supported != null && supported.isBoolean() ? supported.asBoolean() : null);
         return new Product(id, text(url, where, node, "os"), text(url, where, node, "release"),
                 text(url, where, node, "arch"), text(url, where, node, "variant"),
                 text(url, where, node, "release_title"), text(url, where, node, "aliases"), versions, facts);

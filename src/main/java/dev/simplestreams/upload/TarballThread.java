@@ -24,14 +24,17 @@ final class TarballThread implements AutoCloseable {
     private record Chunk(byte[] bytes, int length, CompletableFuture<Void> consumed) {
     }
 
-    private static final Chunk END = new Chunk(new byte[0], 0, new CompletableFuture<>());
+    private static final Chunk END = new Chunk(new byte[0], 0, CompletableFuture.completedFuture(null));
 
     private final Deque<Chunk> chunks = new ArrayDeque<>();
     private final CompletableFuture<ImageMetadata> result = new CompletableFuture<>();
     private final Thread thread;
     private boolean stopped;
 
-    /** {@code whole}: read to the end, as for a split image's metadata tarball (see {@link MetadataReader#readWhole}). */
+    /**
+     * {@code whole}: read to the end, as for a split image's metadata tarball (see
+     * {@link MetadataReader#readWhole}).
+     */
     TarballThread(boolean whole) {
         thread = DaemonThreads.start("upload-tarball", () -> {
             try (InputStream in = new ChunkStream()) {
@@ -109,6 +112,10 @@ final class TarballThread implements AutoCloseable {
         public int read(byte[] into, int offset, int length) throws IOException {
             if (length == 0) {
                 return 0;
+            }
+            if (current == END) {
+                // Readers look past the end more than once.
+                return -1;
             }
             while (current == null || position == current.length()) {
                 if (current != null) {

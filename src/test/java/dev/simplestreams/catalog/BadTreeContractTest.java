@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -115,6 +116,21 @@ class BadTreeContractTest {
                             repo.write(UBUNTU, V1, "lxd.tar.xz", TestRepository.metadataTarballFor(
                                     Trees.metadataYaml("aarch64", "ubuntu", "jammy", "default")));
                         }),
+                // Files that are not what their name says, copied in by another tool: hosts would fail on them.
+                bad("a text file as rootfs.squashfs", versionDir(), "rootfs.squashfs is a text file (starting 'hello')",
+                        repo -> junkRoot(repo, "rootfs.squashfs", "hello\n".getBytes(StandardCharsets.UTF_8))),
+                bad("an empty squashfs", versionDir(), "rootfs.squashfs is empty",
+                        repo -> junkRoot(repo, "rootfs.squashfs", new byte[0])),
+                bad("a squashfs cut short", versionDir(), "is cut short: its superblock says",
+                        repo -> junkRoot(repo, "rootfs.squashfs", Arrays.copyOf(RootFiles.squashfs(new byte[4000]), 2000))),
+                bad("an HTML page as disk.qcow2", versionDir(), "disk.qcow2 is an HTML page",
+                        repo -> junkRoot(repo, "disk.qcow2", "<html>502 Bad Gateway</html>".getBytes(StandardCharsets.UTF_8))),
+                bad("a gzip tarball as root.tar.xz", versionDir(), "root.tar.xz is a gzip-compressed file",
+                        repo -> junkRoot(repo, "root.tar.xz", TestRepository.unifiedTarball(UBUNTU, V1))),
+                bad("a squashfs as a delta", versionDir(), "not a VCDIFF delta", repo -> {
+                    repo.containerImage(UBUNTU, V1);
+                    repo.write(UBUNTU, V1, "rootfs.20241101_00:00.vcdiff", RootFiles.squashfs(new byte[10]));
+                }),
                 bad("only a metadata tarball", versionDir(), "incomplete",
                         repo -> repo.write(UBUNTU, V1, "lxd.tar.xz", TestRepository.metadataTarball(UBUNTU))),
                 bad("only a root file", versionDir(), "incomplete",
@@ -123,6 +139,11 @@ class BadTreeContractTest {
                         repo -> repo.write(UBUNTU, V1, "metadata.json", "{\"aliases\": \"x\"}")),
                 bad("only files of unknown names", versionDir(), "incomplete",
                         repo -> repo.write(UBUNTU, V1, "README.txt", "hello")));
+    }
+
+    private static void junkRoot(TestRepository repo, String name, byte[] content) throws IOException {
+        repo.write(UBUNTU, V1, "lxd.tar.xz", TestRepository.metadataTarball(UBUNTU));
+        repo.write(UBUNTU, V1, name, content);
     }
 
     @ParameterizedTest(name = "{0}")

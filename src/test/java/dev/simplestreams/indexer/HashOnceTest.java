@@ -65,6 +65,30 @@ class HashOnceTest {
         assertEquals(before.imagesWithoutTimestamp(), after.imagesWithoutTimestamp());
     }
 
+    /** A cache saved before files were checked: each root file and delta is checked once, from its ends. */
+    @Test
+    void aCacheFromBeforeTheContentCheckCostsOneLookAtEachEndOfAFile() throws Exception {
+        TestRepository repo = largeTree(dir);
+        TestRepository.Scan before = repo.scan();
+        Path saved = dir.resolve(".state/hash-cache.json");
+        String cache = Files.readString(saved);
+        assertTrue(cache.contains("\"contentChecked\":true"), "what a current server saves");
+        Files.writeString(saved, cache.replace(",\"contentChecked\":true", "").replace(",\"contentChecked\":false", ""));
+
+        StoreProbe probe = StoreProbe.around(repo.store());
+        Indexer restarted = repo.restartWith(probe.store());
+        TestRepository.Scan after = repo.scan();
+
+        assertEquals(0, restarted.filesRead(), "nothing is hashed again");
+        assertEquals(before.imagesWithoutTimestamp(), after.imagesWithoutTimestamp());
+        assertTrue(probe.opened().stream().anyMatch(path -> path.endsWith("/rootfs.squashfs")), "the ends were read");
+        probe.forgetOpened();
+        repo.restartWith(probe.store());
+        repo.scan();
+        assertEquals(List.of(), probe.opened().stream().filter(path -> !path.endsWith("/metadata.json")).toList(),
+                "the check was remembered");
+    }
+
     @Test
     void aPassOverAnUnchangedTreeOpensNothing() throws Exception {
         TestRepository repo = largeTree(dir);

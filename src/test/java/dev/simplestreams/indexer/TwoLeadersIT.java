@@ -12,6 +12,7 @@ import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.S3ImageStore;
 import dev.simplestreams.testing.CephRgw;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.time.Duration;
@@ -80,8 +81,9 @@ class TwoLeadersIT {
                     for (int i = 0; i < 6; i++) {
                         String version = String.format("20261126_%02d:%02d", which, i);
                         String dir = Layout.IMAGES + "/" + PRODUCT.replace(':', '/') + "/" + version;
-                        byte[] rootfs = new byte[1000];
-                        random.nextBytes(rootfs);
+                        byte[] random1000 = new byte[1000];
+                        random.nextBytes(random1000);
+                        byte[] rootfs = RootFiles.squashfs(random1000);
                         write(stores.get(which), dir + "/lxd.tar.xz", Trees.metadataTarXz(Trees.metadataYaml(
                                 Trees.kernelArch("amd64"), "race", "test", "default")));
                         write(stores.get(which), dir + "/rootfs.squashfs", rootfs);

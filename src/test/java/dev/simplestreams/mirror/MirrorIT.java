@@ -75,10 +75,13 @@ class MirrorIT {
         Path edge = Trees.splitImage(upstreamData, EDGE, V1, edgeRoot);
         Files.write(edge.resolve("disk.qcow2"), RootFiles.qcow2("a vm disk".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(edge.resolve("metadata.json"),
-                "{\"aliases\": [\"box\", \"shared\"], \"release_title\": \"Edge (test)\"}");
-        Trees.splitImage(upstreamData, "debian:bookworm:" + ARCH + ":default", V1, RootFiles.squashfs("debian".getBytes(StandardCharsets.UTF_8)));
+                "{\"aliases\": [\"box\", \"shared\"], \"default_aliases\": false, "
+                + "\"release_title\": \"Edge (test)\"}");
+        Trees.splitImage(upstreamData, "debian:bookworm:" + ARCH + ":default", V1,
+                RootFiles.squashfs("debian".getBytes(StandardCharsets.UTF_8)));
         Trees.splitImage(upstreamData, STABLE, V1, RootFiles.squashfs("upstream stable".getBytes(StandardCharsets.UTF_8)));
-        Path local = Trees.splitImage(downstreamData, STABLE, V1, RootFiles.squashfs("local stable".getBytes(StandardCharsets.UTF_8)));
+        Path local = Trees.splitImage(downstreamData, STABLE, V1,
+                RootFiles.squashfs("local stable".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(local.resolve("metadata.json"), "{\"aliases\": [\"stable\", \"shared\"]}");
 
         upstream = TomcatServer.start(upstreamData, Map.of("INDEX_QUIET_MS", "100"));
@@ -196,9 +199,10 @@ class MirrorIT {
     @Test
     @Order(4)
     void aVersionTheUpstreamReplacesIsFetchedAndTheOldOnePruned() throws Exception {
-        Trees.splitImage(upstreamData, EDGE, V2, RootFiles.squashfs("edge rootfs v2".getBytes(StandardCharsets.UTF_8)));
+        Trees.splitImage(upstreamData, EDGE, V2,
+                RootFiles.squashfs("edge rootfs v2".getBytes(StandardCharsets.UTF_8)));
         Files.writeString(upstreamData.resolve("images/busybox/edge/" + ARCH + "/default/" + V2 + "/metadata.json"),
-                "{\"aliases\": [\"box\"]}");
+                "{\"aliases\": [\"box\"], \"default_aliases\": false}");
         await(upstream.uri("/streams/v1/images.json"), body -> body.contains(V2));
         sync();
         await(downstream.uri("/streams/v1/images.json"), body -> body.contains(V2)
@@ -216,7 +220,7 @@ class MirrorIT {
     @Order(5)
     void aFileReplacedUpstreamIsFetchedAgain() throws Exception {
         Path root = upstreamData.resolve("images/busybox/edge/" + ARCH + "/default/" + V2 + "/rootfs.squashfs");
-        byte[] replaced = "edge rootfs V2".getBytes(StandardCharsets.UTF_8);
+        byte[] replaced = RootFiles.squashfs("edge rootfs V2".getBytes(StandardCharsets.UTF_8));
         String sha = Digests.sha256(replaced);
         Files.write(root, replaced);
         await(upstream.uri("/streams/v1/images.json"), body -> body.contains(sha));

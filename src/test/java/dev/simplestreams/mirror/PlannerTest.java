@@ -61,6 +61,31 @@ class PlannerTest {
     }
 
     @Test
+    void keepsTheUpstreamsRequirementsEndOfSupportCodenameAndExactlyItsAliases() throws Exception {
+        String dir = "images/debian/12/amd64/cloud/20261101_10:00/";
+        byte[] images = ("{\"content_id\": \"images\", \"datatype\": \"image-downloads\", \"format\": \"products:1.0\","
+                + " \"products\": {\"debian:12:amd64:cloud\": {\"os\": \"Debian\", \"release\": \"12\","
+                + " \"arch\": \"amd64\", \"variant\": \"cloud\", \"release_title\": \"bookworm\","
+                + " \"release_codename\": \"Bookworm\", \"aliases\": \"debian/12/cloud\", \"supported\": true,"
+                + " \"support_eol\": \"2028-06-30\", \"lxd_requirements\": {\"secureboot\": \"false\"},"
+                + " \"requirements\": {\"secureboot\": \"false\", \"cdrom_agent\": \"true\", \"Bad Name\": \"x\"},"
+                + " \"versions\": {\"20261101_10:00\": {\"items\": {"
+                + " \"lxd.tar.xz\": {\"ftype\": \"lxd.tar.xz\", \"path\": \"" + dir + "lxd.tar.xz\", \"size\": 10,"
+                + " \"sha256\": \"" + SHA + "\"},"
+                + " \"disk\": {\"ftype\": \"disk-kvm.img\", \"path\": \"" + dir + "disk.qcow2\", \"size\": 10,"
+                + " \"sha256\": \"" + SHA + "\"}}}}}}}").getBytes(StandardCharsets.UTF_8);
+        List<UpstreamCatalog.Product> upstream = UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images);
+
+        Planner.Plan plan = Planner.plan(remote(""), BASE, upstream, NOTHING_LOCAL);
+
+        Overrides overrides = Overrides.parseStrict(plan.versions().get(0).metadataJson());
+        assertEquals(new Overrides("Debian", "bookworm", "Bookworm", List.of("debian/12/cloud"), false,
+                new TreeMap<>(Map.of("secureboot", "false", "cdrom_agent", "true")), "2028-06-30", true, "up",
+                List.of()), overrides);
+        assertTrue(plan.problems().toString().contains("upstream requirement 'Bad Name' is not one clients can use"));
+    }
+
+    @Test
     void takesOneMetadataTarballTheSquashfsAndTheDiskUnderOurNames() throws Exception {
         Planner.Plan plan = Planner.plan(remote(""), BASE, List.of(product("ubuntu:noble:amd64:default",
                 "20261101_10:00")), NOTHING_LOCAL);

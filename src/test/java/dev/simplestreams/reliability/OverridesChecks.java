@@ -6,8 +6,8 @@ import dev.simplestreams.catalog.MetadataException;
 import dev.simplestreams.catalog.Overrides;
 
 /**
- * What fuzzing checks for metadata.json: only MetadataException, and accepted aliases are clean. Driven by
- * ParsersFuzzTest.
+ * What fuzzing checks for metadata.json: only MetadataException, and accepted aliases, requirements and
+ * dates are clean. Driven by ParsersFuzzTest.
  */
 final class OverridesChecks {
 
@@ -23,6 +23,11 @@ final class OverridesChecks {
                             && !alias.contains(":"), alias);
                 }
             }
+            if (overrides.requirements() != null) {
+                overrides.requirements().forEach((name, value) -> assertTrue(
+                        Overrides.isValidRequirement(name, value), name + "=" + value));
+            }
+            assertTrue(overrides.supportEol() == null || Overrides.isValidDate(overrides.supportEol()));
         } catch (MetadataException expected) {
             // documented refusal
         }

@@ -55,7 +55,7 @@ public final class DemoTree {
     }
 
     private static Path split(Path root, String product, String version, int size) throws IOException {
-        return Trees.splitImage(root, product, version, RootFiles.squashfs(bytes(product + version, size)));
+        return Trees.splitImage(root, product, version, RootFiles.squashfs(bytes(product + version, size - 96)));
     }
 
     /** Distinct bytes per seed: identical images would be refused as duplicates. */

@@ -22,15 +22,22 @@ public final class RootFiles {
 
     /** A squashfs superblock (version 4, gzip, 128 KiB blocks) whose size covers {@code body}, then the body. */
     public static byte[] squashfs(byte[] body) {
-        ByteBuffer file = ByteBuffer.allocate(96 + body.length).order(ByteOrder.LITTLE_ENDIAN);
-        file.put(new byte[] {'h', 's', 'q', 's'});
-        file.putInt(12, 128 << 10);
-        file.putShort(20, (short) 1);
-        file.putShort(22, (short) 17);
-        file.putShort(28, (short) 4);
-        file.putLong(40, 96 + body.length);
-        file.put(96, body);
-        return file.array();
+        byte[] file = new byte[96 + body.length];
+        System.arraycopy(squashfsSuperblock(file.length), 0, file, 0, 96);
+        System.arraycopy(body, 0, file, 96, body.length);
+        return file;
+    }
+
+    /** The 96 bytes of a squashfs superblock that declares a filesystem of {@code size} bytes. */
+    public static byte[] squashfsSuperblock(long size) {
+        ByteBuffer superblock = ByteBuffer.allocate(96).order(ByteOrder.LITTLE_ENDIAN);
+        superblock.put(new byte[] {'h', 's', 'q', 's'});
+        superblock.putInt(12, 128 << 10);
+        superblock.putShort(20, (short) 1);
+        superblock.putShort(22, (short) 17);
+        superblock.putShort(28, (short) 4);
+        superblock.putLong(40, size);
+        return superblock.array();
     }
 
     /** A qcow2 version 3 header with 512-byte clusters, its tables inside the file, then the body. */

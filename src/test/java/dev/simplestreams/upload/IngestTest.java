@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.ImageFile;
@@ -157,6 +158,20 @@ class IngestTest {
                     new ByteArrayInputStream(tarball), pending, null, Long.MAX_VALUE, -1, inspection));
             assertTrue(e.getMessage().contains("metadata.yaml says architecture 'aarch64' but the directory says "
                     + "'amd64'; upload it under arm64/"), e.getMessage());
+        }
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
+    }
+
+    /** Found by the hostile corpus: readers that looked past the end of a short tarball waited forever. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 3, 1024})
+    void aShortTarballIsRefusedAtOnce(int size) throws Exception {
+        ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
+        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
+                Inspection inspection = Inspection.of(file)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(InvalidUploadException.class,
+                    () -> Ingest.copy(new ByteArrayInputStream(new byte[size]), pending, null, Long.MAX_VALUE, -1,
+                            inspection)));
         }
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.StockTomcat;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -102,11 +103,13 @@ class LargeUploadIT {
         private final byte[] block = new byte[1 << 20];
         private final MessageDigest sha;
         private final MessageDigest combined;
+        private final long size;
         private long remaining;
         private int position = block.length;
         private long blocks;
 
         Generated(long size, MessageDigest sha, MessageDigest combined) {
+            this.size = size;
             this.remaining = size;
             this.sha = sha;
             this.combined = combined;
@@ -128,6 +131,10 @@ class LargeUploadIT {
                 // Each MiB differs from the last, so a server mixing up blocks would be caught.
                 block[0] = (byte) blocks;
                 block[1] = (byte) (blocks++ >> 8);
+                if (blocks == 1) {
+                    // A squashfs to the server's content check.
+                    System.arraycopy(RootFiles.squashfsSuperblock(size), 0, block, 0, 96);
+                }
                 position = 0;
             }
             int n = (int) Math.min(Math.min(len, block.length - position), remaining);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.testing.DemoTree;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -147,7 +148,7 @@ class PageIT {
         assertTrue(value(before, "simplestreams_indexing_runs_total") >= 1);
         assertEquals(1, value(before, "simplestreams_problems"));
 
-        byte[] upload = new byte[12_345];
+        byte[] upload = RootFiles.squashfs(new byte[12_345 - 96]);
         HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(
                         server.uri("/images/ubuntu/noble/amd64/default/20261126_00:00/rootfs.squashfs"))
                 .header("Authorization", AUTH).PUT(HttpRequest.BodyPublishers.ofByteArray(upload)).build(),

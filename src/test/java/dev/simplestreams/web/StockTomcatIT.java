@@ -35,7 +35,7 @@ class StockTomcatIT {
                     "/images/fedora/41/arm64/cloud/20261101_12:30/rootfs.squashfs")).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, file.statusCode(), tomcat::log);
-            assertEquals(3, file.body().length);
+            assertEquals(99, file.body().length);
             HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(tomcat.uri("/images/none")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, missing.statusCode());

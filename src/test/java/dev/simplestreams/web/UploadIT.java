@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.net.http.HttpClient;
@@ -99,7 +100,7 @@ class UploadIT {
     void putWithCurlUploadFile() throws Exception {
         String dir = "images/debian/bookworm/arm64/cloud/20260101_10:00";
         byte[] meta = TestImages.metadata("debian:bookworm:arm64:cloud");
-        byte[] root = TestImages.rootfs(100_000);
+        byte[] root = RootFiles.rootTarXz(TestImages.rootfs(100_000));
         Curl.Answer first = Curl.run("-u", AUTH, "-T", TestImages.file(work.resolve("put"), "m", meta).toString(),
                 base(server) + "/" + dir + "/incus.tar.xz");
         assertEquals(201, first.status(), first::toString);
@@ -131,9 +132,11 @@ class UploadIT {
         JsonNode body = answer.json();
         assertEquals(3, body.at("/files").size(), answer::toString);
         assertEquals(1, body.at("/versions").size(), answer::toString);
-        assertEquals("[\"alp\",\"alp/edge\"]", body.at("/versions/0/aliases").toString(), answer::toString);
+        assertEquals("[\"alpine/3.21/amd64/default\",\"alpine/3.21/default\",\"alpine/3.21\",\"alp\",\"alp/edge\"]",
+                body.at("/versions/0/aliases").toString(), answer::toString);
         JsonNode product = imagesJson(server).at("/products/alpine:3.21:amd64:default");
-        assertEquals("alp,alp/edge", product.at("/aliases").asText());
+        assertEquals("alpine/3.21/amd64/default,alpine/3.21/default,alpine/3.21,alp,alp/edge",
+                product.at("/aliases").asText(), "metadata.json's aliases come after the default ones");
         assertEquals("Alpine", product.at("/os").asText());
         assertEquals("3.21 stable", product.at("/release_title").asText());
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
@@ -181,7 +182,7 @@ class UploadLimitsIT {
                 .at("/products/debian:trixie:amd64:default/versions/20260205_00:00/items");
         assertEquals(Digests.sha256(meta, kept), items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
 
-        byte[] same = TestImages.rootfs(200_000);
+        byte[] same = RootFiles.rootTarXz(TestImages.rootfs(200_000));
         List<HttpResponse<String>> repeats = concurrently(Stream.generate(() -> (Callable<HttpResponse<String>>) () ->
                 put(strict, dir + "/root.tar.xz", same)).limit(6).toList());
         assertEquals(List.of(200, 200, 200, 200, 200, 201),
