@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the server locally on a stock Apache Tomcat 11 (the binary distribution from Maven Central),
 # with the data root in ./data unless SIMPLESTREAMS_DIR says otherwise. HTTP on 127.0.0.1:8080 and
-# HTTPS on 127.0.0.1:8443 (lxc and incus need HTTPS). Stop it with Ctrl-C.
+# HTTPS on 127.0.0.1:8443 (lxc and incus need HTTPS); HTTP_PORT and HTTPS_PORT choose others. Stop it
+# with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
@@ -14,11 +15,17 @@ HTTPS_PORT=${HTTPS_PORT:-8443}
 export SIMPLESTREAMS_DIR=${SIMPLESTREAMS_DIR:-$project/data}
 run=$project/.run
 home=$run/apache-tomcat-$TOMCAT_VERSION
-base=$run/base
+# One CATALINA_BASE per port: two local runs on different ports do not share one.
+base=$run/base-$HTTP_PORT
+# Batch mode without colour: the log stays free of terminal escape codes.
+mvn=(mvn -q -B -ntp -Dstyle.color=never)
 
-mvn -q -B package -DskipTests
+# The WAR is built again only when a source changed since (a restart takes seconds, not a build).
+if [ ! -f target/ROOT.war ] || [ -n "$(find src pom.xml -newer target/ROOT.war -print -quit)" ]; then
+  "${mvn[@]}" package -DskipTests
+fi
 if [ ! -x "$home/bin/catalina.sh" ]; then
-  mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+  "${mvn[@]}" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
     -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$run"
 fi
 bash scripts/local-tls.sh "$run/tls"
