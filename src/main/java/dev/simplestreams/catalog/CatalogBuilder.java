@@ -256,7 +256,8 @@ public final class CatalogBuilder {
             for (String fingerprint : versionFingerprints) {
                 if (fingerprints.contains(fingerprint)) {
                     reject(source.key().directory(), "holds the same image (fingerprint " + fingerprint
-                            + ") as a version published already; remove the copy");
+                            + ") as a version published already, so it is not published; delete this version directory "
+                            + "(HTTP DELETE where ALLOW_DELETES is on, otherwise on the server's disk)");
                     return false;
                 }
             }

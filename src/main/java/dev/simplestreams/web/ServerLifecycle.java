@@ -83,7 +83,8 @@ public final class ServerLifecycle implements ServletContextListener {
             Leadership leadership = Elections.choose(settings.objectStorage(), store, identity());
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval(),
-                            settings.keepVersions(), settings.retentionGrace()), leadership);
+                            settings.keepVersions(), settings.retentionGrace(),
+                            settings.conflictRetention()), leadership);
             indexer.start();
             context.setAttribute(SETTINGS, settings);
             context.setAttribute(STORE, store);
