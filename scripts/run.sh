@@ -13,6 +13,8 @@ TOMCAT_VERSION=11.0.24
 HTTP_PORT=${HTTP_PORT:-8080}
 HTTPS_PORT=${HTTPS_PORT:-8443}
 export SIMPLESTREAMS_DIR=${SIMPLESTREAMS_DIR:-$project/data}
+# The page's lxc and incus commands name the HTTPS address even when it is opened over HTTP.
+export PUBLIC_URL=${PUBLIC_URL:-https://127.0.0.1:$HTTPS_PORT}
 run=$project/.run
 home=$run/apache-tomcat-$TOMCAT_VERSION
 # One CATALINA_BASE per port: two local runs on different ports do not share one.
