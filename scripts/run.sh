@@ -19,16 +19,20 @@ run=$project/.run
 home=$run/apache-tomcat-$TOMCAT_VERSION
 # One CATALINA_BASE per port: two local runs on different ports do not share one.
 base=$run/base-$HTTP_PORT
-# Batch mode without colour: the log stays free of terminal escape codes.
-mvn=(mvn -q -B -ntp -Dstyle.color=never)
+# Batch mode without colour keeps terminal escape codes out of the log; Debian 12's Maven 3.8 writes colour
+# resets all the same, so they are filtered out too.
+quiet_mvn() {
+  mvn -q -B -ntp -Dstyle.color=never "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+}
 
 # The WAR is built again only when a source changed since (a restart takes seconds, not a build).
 if [ ! -f target/ROOT.war ] || [ -n "$(find src pom.xml -newer target/ROOT.war -print -quit)" ]; then
-  "${mvn[@]}" package -DskipTests
+  quiet_mvn package -DskipTests
 fi
+# Overwriting: the plugin's marker in target/ would otherwise skip a distribution removed from .run/.
 if [ ! -x "$home/bin/catalina.sh" ]; then
-  "${mvn[@]}" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
-    -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$run"
+  quiet_mvn org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+    -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$run" -Dmdep.overWriteReleases=true
 fi
 bash scripts/local-tls.sh "$run/tls"
 
