@@ -14,8 +14,8 @@ public final class ClientCaches {
             + "may show a list up to 5 minutes old (rm -rf ~/.cache/incus makes it fetch again). lxc launch and "
             + "lxc image copy go through the LXD or Incus daemon, which reads a remote's catalogue at most once an "
             + "hour and until then says the image cannot be found: wait, or fetch it through the CLI and import it: "
-            + "lxc image export REMOTE:ALIAS DIR, then lxc image import DIR/meta-*.tar.xz DIR/*.squashfs --alias NAME "
-            + "(one file for a unified image)";
+            + "lxc image export REMOTE:ALIAS DIR (the files keep their names here), then lxc image import "
+            + "DIR/lxd.tar.xz DIR/rootfs.squashfs --alias NAME (a unified image: its one file)";
 
     private ClientCaches() {
     }
