@@ -198,7 +198,8 @@ public final class CatalogBuilder {
             if (metadata != null && !Architectures.same(metadata.architecture(), source.key().product().arch())) {
                 return reject(dir, "metadata.yaml says architecture '" + metadata.architecture()
                         + "' but the directory says '" + source.key().product().arch()
-                        + "'; move the version under the right architecture directory");
+                        + "'; upload it again under the right architecture directory (and delete this one: HTTP DELETE "
+                        + "where ALLOW_DELETES is on, otherwise on the server's disk)");
             }
             Map<FileKind, List<FileFacts>> byKind = source.files().stream()
                     .collect(Collectors.groupingBy(FileFacts::kind, TreeMap::new, Collectors.toList()));
@@ -207,7 +208,7 @@ public final class CatalogBuilder {
                         && entry.getValue().stream().map(FileFacts::sha256).distinct().count() > 1) {
                     return reject(dir, "holds different files of the same kind ("
                             + entry.getValue().stream().map(FileFacts::name).sorted().collect(Collectors.joining(", "))
-                            + "); keep only one");
+                            + "); delete all but one (HTTP DELETE where ALLOW_DELETES is on, otherwise on the server's disk)");
                 }
             }
             FileFacts meta = first(byKind, FileKind.METADATA);
