@@ -1,5 +1,6 @@
 package dev.simplestreams.clients;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,8 @@ class NewcomerIT {
         // The user's own configuration stays out of it: lxc reads ~/.config/lxc unless LXD_CONF says otherwise.
         Cli user = Cli.create().timeout(Duration.ofMinutes(2)).env("HOME", home.toString()).env("LXD_CONF", null);
         Path log = work.resolve("run.log");
+        // The build before this test made the WAR from these very sources: run.sh must not make it again.
+        FileTime built = Files.getLastModifiedTime(Path.of("target/ROOT.war"));
         Process server = user.timeout(Duration.ofMinutes(3))
                 .env("UPLOAD_USER", "me").env("UPLOAD_PASSWORD", "a-long-secret")
                 .env("HTTP_PORT", String.valueOf(httpPort)).env("HTTPS_PORT", String.valueOf(httpsPort))
@@ -84,6 +88,7 @@ class NewcomerIT {
                 .start(log, "bash", "scripts/run.sh");
         try {
             awaitReady(server, httpPort, log);
+            assertEquals(built, Files.getLastModifiedTime(Path.of("target/ROOT.war")), "an unchanged WAR is not rebuilt");
             String logText = Files.readString(log);
             assertFalse(logText.contains("\u001b["), "no terminal escape codes in the log:\n" + Cli.tail(log, 2000));
 
