@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the server locally on a stock Apache Tomcat 11 (the binary distribution from Maven Central),
 # with the data root in ./data unless SIMPLESTREAMS_DIR says otherwise. HTTP on 127.0.0.1:8080 and
-# HTTPS on 127.0.0.1:8443 (lxc and incus need HTTPS). Stop it with Ctrl-C.
+# HTTPS on 127.0.0.1:8443 (lxc and incus need HTTPS); HTTP_PORT and HTTPS_PORT choose others. Stop it
+# with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
@@ -12,14 +13,26 @@ TOMCAT_VERSION=11.0.24
 HTTP_PORT=${HTTP_PORT:-8080}
 HTTPS_PORT=${HTTPS_PORT:-8443}
 export SIMPLESTREAMS_DIR=${SIMPLESTREAMS_DIR:-$project/data}
+# The page's lxc and incus commands name the HTTPS address even when it is opened over HTTP.
+export PUBLIC_URL=${PUBLIC_URL:-https://127.0.0.1:$HTTPS_PORT}
 run=$project/.run
 home=$run/apache-tomcat-$TOMCAT_VERSION
-base=$run/base
+# One CATALINA_BASE per port: two local runs on different ports do not share one.
+base=$run/base-$HTTP_PORT
+# Batch mode without colour keeps terminal escape codes out of the log; Debian 12's Maven 3.8 writes colour
+# resets all the same, so they are filtered out too.
+quiet_mvn() {
+  mvn -q -B -ntp -Dstyle.color=never "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+}
 
-mvn -q -B package -DskipTests
+# The WAR is built again only when a source changed since (a restart takes seconds, not a build).
+if [ ! -f target/ROOT.war ] || [ -n "$(find src pom.xml -newer target/ROOT.war -print -quit)" ]; then
+  quiet_mvn package -DskipTests
+fi
+# Overwriting: the plugin's marker in target/ would otherwise skip a distribution removed from .run/.
 if [ ! -x "$home/bin/catalina.sh" ]; then
-  mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
-    -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$run"
+  quiet_mvn org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+    -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz -DoutputDirectory="$run" -Dmdep.overWriteReleases=true
 fi
 bash scripts/local-tls.sh "$run/tls"
 

@@ -250,7 +250,8 @@ public final class CatalogBuilder {
             if (metadata != null && !Architectures.same(metadata.architecture(), source.key().product().arch())) {
                 return reject(dir, "metadata.yaml says architecture '" + metadata.architecture()
                         + "' but the directory says '" + source.key().product().arch()
-                        + "'; move the version under the right architecture directory");
+                        + "'; upload it again under the right architecture directory (and delete this one: HTTP DELETE "
+                        + "where ALLOW_DELETES is on, otherwise on the server's disk)");
             }
             Map<FileKind, List<FileFacts>> byKind = source.files().stream()
                     .collect(Collectors.groupingBy(FileFacts::kind, TreeMap::new, Collectors.toList()));
@@ -259,7 +260,7 @@ public final class CatalogBuilder {
                         && entry.getValue().stream().map(FileFacts::sha256).distinct().count() > 1) {
                     return reject(dir, "holds different files of the same kind ("
                             + entry.getValue().stream().map(FileFacts::name).sorted().collect(Collectors.joining(", "))
-                            + "); keep only one");
+                            + "); delete all but one (HTTP DELETE where ALLOW_DELETES is on, otherwise on the server's disk)");
                 }
             }
             FileFacts meta = first(byKind, FileKind.METADATA);
@@ -308,7 +309,8 @@ public final class CatalogBuilder {
             for (String fingerprint : versionFingerprints) {
                 if (fingerprints.contains(fingerprint)) {
                     reject(source.key().directory(), "holds the same image (fingerprint " + fingerprint
-                            + ") as a version published already; remove the copy");
+                            + ") as a version published already, so it is not published; delete this version directory "
+                            + "(HTTP DELETE where ALLOW_DELETES is on, otherwise on the server's disk)");
                     return false;
                 }
             }

@@ -28,6 +28,10 @@ import java.util.function.UnaryOperator;
  * @param keepVersions     KEEP_VERSIONS: newest versions kept per product; 0 (default) keeps all
  * @param retentionGrace   RETENTION_GRACE_MINUTES: how long a version left out by KEEP_VERSIONS stays
  *                         downloadable before its files are deleted; longer than the clients' one-hour cache
+ * @param conflictRetention CONFLICT_RETENTION_DAYS: how long an upload stored aside as {@code *.conflict-*}
+ *                         (ALLOW_OVERWRITES off) is kept before it is deleted
+ * @param publicUrl        PUBLIC_URL: the address lxc and incus should use ({@code https://host[:port]}), shown in
+ *                         the page's commands; null: the address the page was opened at
  * @param metrics          METRICS: {@code off} (or {@code false}, {@code 0}) answers /metrics with 404; on by default
  * @param mirrorConfig     MIRROR_CONFIG: the mirror's configuration file (remotes and filters); null: no mirroring
  * @param mirrorInterval   MIRROR_INTERVAL_MINUTES: time between syncs of the mirror's remotes
@@ -36,7 +40,8 @@ import java.util.function.UnaryOperator;
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
-        String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace, boolean metrics,
+        String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace,
+        Duration conflictRetention, String publicUrl, boolean metrics,
         Path mirrorConfig, Duration mirrorInterval, ObjectStorage objectStorage) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
@@ -71,6 +76,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 number(lookup, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
                 (int) Math.min(Integer.MAX_VALUE, number(lookup, "KEEP_VERSIONS", 0)),
                 Duration.ofMinutes(number(lookup, "RETENTION_GRACE_MINUTES", 120)),
+                Duration.ofDays(number(lookup, "CONFLICT_RETENTION_DAYS", 7)),
+                text(lookup, "PUBLIC_URL", null),
                 onUnlessOff(lookup, "METRICS"),
                 Optional.ofNullable(text(lookup, "MIRROR_CONFIG", null)).map(Path::of).orElse(null),
                 Duration.ofMinutes(number(lookup, "MIRROR_INTERVAL_MINUTES", 60)),
@@ -140,7 +147,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 + ", allowDeletes=" + allowDeletes + ", quietPeriod=" + quietPeriod + ", rescanInterval="
                 + rescanInterval + ", writeAuth=" + writeAuth + ", uploadUser=" + uploadUser + ", uploadPassword="
                 + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + ", keepVersions="
-                + keepVersions + ", retentionGrace=" + retentionGrace + ", metrics=" + metrics + ", mirrorConfig="
+                + keepVersions + ", retentionGrace=" + retentionGrace + ", conflictRetention=" + conflictRetention
+                + ", publicUrl=" + publicUrl + ", metrics=" + metrics + ", mirrorConfig="
                 + mirrorConfig + ", mirrorInterval=" + mirrorInterval + ", objectStorage=" + objectStorage + "]";
     }
 

@@ -40,6 +40,13 @@ import java.util.logging.Logger;
 public final class Indexer {
 
     private static final Logger LOG = Logger.getLogger(Indexer.class.getName());
+    /**
+     * A version with one file of two (the metadata tarball uploaded first, as recommended) is normal while its
+     * second file is on the way; only one left like that this long is worth a warning.
+     */
+    static final Duration INCOMPLETE_GRACE = Duration.ofMinutes(10);
+    /** How CatalogBuilder's reasons for a version still waiting for a file begin. */
+    private static final String INCOMPLETE = "incomplete:";
 
     private record DirState(List<StoredFile> files, VersionSource source) {
     }
@@ -57,6 +64,8 @@ public final class Indexer {
     private final Map<VersionKey, DirState> dirs = new HashMap<>();
     private final Map<String, Problem> layoutProblems = new TreeMap<>();
     private Set<Problem> loggedProblems = Set.of();
+    /** Incomplete versions logged quietly while young: warned about if they stay so past the grace. */
+    private final Set<Problem> waitingForFiles = new HashSet<>();
     /**
      * Another replica published a catalogue this one has not seen the tree of: until a full scan has looked at
      * everything, publishing from what is remembered would drop that replica's versions.
@@ -240,6 +249,7 @@ public final class Indexer {
                 cache.save(store);
             }
             pruner.apply(retired, Instant.now());
+            warnAboutStillIncomplete();
             return current;
         }
         CatalogBuilder.Result result = builder.rebuild(sources);
@@ -278,14 +288,45 @@ public final class Indexer {
         return true;
     }
 
-    /** One log line per problem, when it first appears, not on every pass. */
+    /**
+     * One log line per problem, when it first appears, not on every pass. A young incomplete version is only
+     * noted; it gets its warning if it is still incomplete once the grace is over.
+     */
     private void logNewProblems(List<Problem> problems) {
         Set<Problem> now = new HashSet<>(problems);
+        waitingForFiles.retainAll(now);
         for (Problem problem : problems) {
-            if (!loggedProblems.contains(problem)) {
+            if (loggedProblems.contains(problem)) {
+                continue;
+            }
+            if (problem.reason().startsWith(INCOMPLETE) && !incompleteTooLong(problem)) {
+                waitingForFiles.add(problem);
+                LOG.log(Level.INFO, "not in the catalogue yet: {0}", problem);
+            } else {
                 LOG.log(Level.WARNING, "left out of the catalogue: {0}", problem);
             }
         }
         loggedProblems = now;
+        warnAboutStillIncomplete();
+    }
+
+    private void warnAboutStillIncomplete() {
+        waitingForFiles.removeIf(problem -> {
+            if (!incompleteTooLong(problem)) {
+                return false;
+            }
+            LOG.log(Level.WARNING, "left out of the catalogue, still incomplete after {0} minutes: {1}",
+                    new Object[] {INCOMPLETE_GRACE.toMinutes(), problem});
+            return true;
+        });
+    }
+
+    /** True when no file of the problem's version directory changed within the grace. */
+    private boolean incompleteTooLong(Problem problem) {
+        long graceStart = System.currentTimeMillis() - INCOMPLETE_GRACE.toMillis();
+        return dirs.entrySet().stream()
+                .filter(e -> e.getKey().directory().equals(problem.path()))
+                .flatMap(e -> e.getValue().files().stream())
+                .allMatch(file -> file.modifiedMillis() < graceStart);
     }
 }

@@ -50,6 +50,8 @@ public final class IndexerService implements AutoCloseable {
     private static final Duration HANDOVER_WAIT = Duration.ofSeconds(15);
     /** Uploads abandoned by a crash (no server still writes them after this long) are removed after election. */
     private static final Duration ABANDONED_AFTER = Duration.ofDays(1);
+    /** Stored-aside uploads are looked for after a full rescan, but no more often than this: it walks the tree. */
+    private static final Duration STORED_ASIDE_CHECK_INTERVAL = Duration.ofHours(1);
     /** The watcher starts after the first pass, or after this long if that pass keeps failing. */
     private static final Duration FIRST_PASS_WAIT = Duration.ofMinutes(1);
     /** Readiness turns false after this many failed passes in a row: one can be a file vanishing mid-read. */
@@ -58,9 +60,11 @@ public final class IndexerService implements AutoCloseable {
     /**
      * {@code quietPeriod}: how long a directory must see no event before it is read, so a file copied in by
      * another tool is read once it is complete. {@code rescanInterval}: time between full rescans.
-     * {@code keepVersions} (0: all) and {@code retentionGrace}: see {@link Indexer}.
+     * {@code keepVersions} (0: all) and {@code retentionGrace}: see {@link Indexer}. {@code conflictRetention}:
+     * how long an upload stored aside is kept.
      */
-    public record Settings(Duration quietPeriod, Duration rescanInterval, int keepVersions, Duration retentionGrace) {
+    public record Settings(Duration quietPeriod, Duration rescanInterval, int keepVersions, Duration retentionGrace,
+            Duration conflictRetention) {
     }
 
     /** What the health endpoints and the status document report. */
@@ -87,6 +91,7 @@ public final class IndexerService implements AutoCloseable {
     private final Path watchedRoot;
     private final Settings settings;
     private final ExecutorService hashPool;
+    private final StoredAsideCleaner storedAside;
     private final Object lock = new Object();
     private final Set<VersionKey> pending = new LinkedHashSet<>();
     private final AtomicInteger failures = new AtomicInteger();
@@ -121,6 +126,7 @@ public final class IndexerService implements AutoCloseable {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.hashPool = Executors.newFixedThreadPool(threads, DaemonThreads.named("hash"));
         this.indexer = newIndexer();
+        this.storedAside = new StoredAsideCleaner(store, settings.conflictRetention());
     }
 
     private Indexer newIndexer() {
@@ -236,6 +242,7 @@ public final class IndexerService implements AutoCloseable {
         long nextRescan = 0;
         long nextNotes = 0;
         long nextCacheSave = 0;
+        long nextStoredAsideCheck = 0;
         while (!stopping) {
             if (leadership.isLeader() != leading) {
                 if (leading) {
@@ -290,6 +297,10 @@ public final class IndexerService implements AutoCloseable {
                 if (rescan) {
                     indexer.fullScan();
                     nextRescan = System.nanoTime() + settings.rescanInterval().toNanos();
+                    if (System.nanoTime() >= nextStoredAsideCheck) {
+                        removeExpiredStoredAside();
+                        nextStoredAsideCheck = System.nanoTime() + STORED_ASIDE_CHECK_INTERVAL.toNanos();
+                    }
                 } else {
                     indexer.refresh(batch, false);
                     if (System.nanoTime() >= nextCacheSave) {
@@ -354,6 +365,15 @@ public final class IndexerService implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing abandoned uploads: " + e.getMessage()
                     + "; tried again on the next election", e);
+        }
+    }
+
+    /** A failure here is no failure of indexing: the next check tries again. */
+    private void removeExpiredStoredAside() {
+        try {
+            storedAside.removeExpired(Instant.now());
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing expired stored-aside uploads: " + e.getMessage(), e);
         }
     }
 

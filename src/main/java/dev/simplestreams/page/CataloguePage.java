@@ -1,5 +1,6 @@
 package dev.simplestreams.page;
 
+import dev.simplestreams.catalog.ClientCaches;
 import dev.simplestreams.catalog.Item;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
@@ -58,7 +59,7 @@ public final class CataloguePage {
     private static final String SCRIPT = """
             (function(){
             var rows=[].slice.call(document.querySelectorAll('#catalogue tr.product'));
-            var filter=document.getElementById('filter'),none=document.getElementById('nomatch'),count=document.getElementById('shown');
+            var filter=document.getElementById('filter');if(!filter)return;var none=document.getElementById('nomatch'),count=document.getElementById('shown');
             filter.hidden=false;
             function apply(){var words=filter.value.toLowerCase().split(/\\s+/).filter(Boolean),shown=0;
             rows.forEach(function(r){var s=r.getAttribute('data-search'),ok=words.every(function(w){return s.indexOf(w)>=0;});
@@ -86,8 +87,11 @@ public final class CataloguePage {
     private CataloguePage() {
     }
 
-    /** The page for a catalogue ({@code null} while the first one is being built) seen at {@code url}. */
-    public static String render(PublishedCatalog catalog, PublicUrl url) {
+    /**
+     * The page for a catalogue ({@code null} while the first one is being built) seen at {@code url}; the client
+     * commands name {@code clients}, the address lxc and incus should use (PUBLIC_URL, or {@code url}).
+     */
+    public static String render(PublishedCatalog catalog, PublicUrl url, PublicUrl clients) {
         StringBuilder html = new StringBuilder(4096 + (catalog == null ? 0 : catalog.versionCount() * 400));
         String host = Html.escape(url.host());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -103,8 +107,10 @@ public final class CataloguePage {
                 .append(UPDATED.format(catalog.updated())).append(". Machine-readable: <a href=\"streams/v1/index.json\">")
                 .append("streams/v1/index.json</a>, <a href=\"status\">status</a>.</p></header>\n");
         problems(html, catalog.problems());
-        commands(html, catalog, url);
-        table(html, catalog, url);
+        commands(html, catalog, url, clients);
+        if (!catalog.products().isEmpty()) {
+            table(html, catalog, clients);
+        }
         return html.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n").toString();
     }
 
@@ -122,25 +128,43 @@ public final class CataloguePage {
         html.append("</ul></section>\n");
     }
 
-    private static void commands(StringBuilder html, PublishedCatalog catalog, PublicUrl url) {
-        String remote = url.remoteName();
-        String alias = catalog.products().values().stream().map(CataloguePage::firstAlias)
-                .filter(a -> !a.isEmpty()).findFirst().orElse("ubuntu/noble/default");
+    private static void commands(StringBuilder html, PublishedCatalog catalog, PublicUrl url, PublicUrl clients) {
+        String remote = clients.remoteName();
         html.append("<section id=\"use\"><h2>Use this server</h2>");
-        if (url.scheme().equals("http")) {
-            // Viewed without the TLS proxy (e.g. the local run's HTTP port): the commands are right only once the
-            // address is the proxy's, and lxc/incus refuse plain HTTP remotes.
-            html.append("<p class=\"warn\">lxc and incus only accept HTTPS remotes: replace the address below "
-                    + "with the one of your TLS proxy.</p>");
+        if (catalog.products().isEmpty()) {
+            html.append("<p id=\"empty\">No images yet. Publish the first one with the upload commands below (a "
+                    + "metadata tarball, then a root file; the project's README shows how to build a tiny test image), "
+                    + "or copy the files into <code>images/&lt;os&gt;/&lt;release&gt;/&lt;arch&gt;/&lt;variant&gt;/"
+                    + "&lt;YYYYMMDD_HH:MM&gt;/</code> on the server.</p>");
         }
-        command(html, "cmd-lxc-remote", "lxc remote add " + remote + " " + url.base() + " --protocol=simplestreams");
-        command(html, "cmd-incus-remote", "incus remote add " + remote + " " + url.base()
+        if (clients.scheme().equals("http")) {
+            // Viewed over plain HTTP with no PUBLIC_URL: the page cannot know the address clients need.
+            html.append("<p class=\"warn\">lxc and incus only accept HTTPS remotes: replace the address below "
+                    + "with this server's HTTPS address (its own TLS port, or the TLS proxy in front of it); the server's "
+                    + "PUBLIC_URL setting makes this page show it.</p>");
+        }
+        html.append("<p class=\"muted\">A certificate from a private CA must be trusted first (Debian's lxc and "
+                + "incus; the lxd snap reads ~/snap/lxd/common/config/ instead): without it <code>remote add</code> "
+                + "succeeds, but the next command fails with <code>x509: certificate signed by unknown authority"
+                + "</code>.</p>");
+        command(html, "cmd-trust", "mkdir -p ~/.config/lxc/servercerts && cp ca.crt ~/.config/lxc/servercerts/"
+                + remote + ".crt\nmkdir -p ~/.config/incus/servercerts && cp ca.crt ~/.config/incus/servercerts/"
+                + remote + ".crt");
+        command(html, "cmd-lxc-remote", "lxc remote add " + remote + " " + clients.base()
                 + " --protocol=simplestreams");
-        command(html, "cmd-launch", "lxc launch " + remote + ":" + alias + " c1");
-        command(html, "cmd-copy", "lxc image copy " + remote + ":" + alias + " local:");
+        command(html, "cmd-incus-remote", "incus remote add " + remote + " " + clients.base()
+                + " --protocol=simplestreams");
+        Product newest = newest(catalog);
+        if (newest != null) {
+            String vm = ImageType.of(newest.versions().values()) == ImageType.VM ? " --vm" : "";
+            command(html, "cmd-launch", "lxc launch " + remote + ":" + target(newest) + " c1" + vm);
+            command(html, "cmd-copy", "lxc image copy " + remote + ":" + target(newest) + " local:" + vm);
+        }
+        html.append("<p class=\"muted\">").append(Html.escape(ClientCaches.AFTER_PUBLISHING)).append(".</p>");
         html.append("<p class=\"muted\">Upload (needs the uploader's credentials; the file name carries the path "
                 + "below images/):</p>");
-        command(html, "cmd-upload", "dir=ubuntu/noble/amd64/default/$(date -u +%Y%m%d_%H:%M)\n"
+        command(html, "cmd-upload", "auth=USER:PASSWORD    # the server's UPLOAD_USER and UPLOAD_PASSWORD\n"
+                + "dir=ubuntu/noble/amd64/default/$(date -u +%Y%m%d_%H:%M)\n"
                 + "curl -u \"$auth\" -F \"upload=@meta.tar.xz;filename=$dir/lxd.tar.xz\" " + url.base() + "/images/\n"
                 + "curl -u \"$auth\" -F \"upload=@rootfs.squashfs;filename=$dir/rootfs.squashfs\" " + url.base()
                 + "/images/");
@@ -210,8 +234,7 @@ public final class CataloguePage {
         if (product.description() != null && !product.description().isEmpty()) {
             html.append("<p class=\"desc\">").append(Html.escape(product.description())).append("</p>");
         }
-        String target = aliasList.length > 0 ? aliasList[0] : versions.isEmpty() || versions.get(0).getValue()
-                .fingerprints().isEmpty() ? "" : versions.get(0).getValue().fingerprints().get(0);
+        String target = target(product);
         if (!target.isEmpty()) {
             String vm = type == ImageType.VM ? " --vm" : "";
             command(html, "launch-" + row, "lxc launch " + remote + ":" + target + vm);
@@ -243,8 +266,29 @@ public final class CataloguePage {
                 .append(Html.escape(text)).append("</td>");
     }
 
-    private static String firstAlias(Product product) {
-        return product.aliases() == null ? "" : product.aliases().split(",", 2)[0];
+    /** What to launch a product by: its first alias, else the newest version's first fingerprint. */
+    private static String target(Product product) {
+        String alias = product.aliases() == null ? "" : product.aliases().split(",", 2)[0];
+        if (!alias.isEmpty() || product.versions().isEmpty()) {
+            return alias;
+        }
+        List<String> fingerprints = product.versions().get(product.versions().lastKey()).fingerprints();
+        return fingerprints.isEmpty() ? "" : fingerprints.get(0);
+    }
+
+    /**
+     * The example for the launch command: the product updated last, which is the one its uploader wants to try
+     * (the first by name may be one nobody can launch); the first by id among equals.
+     */
+    private static Product newest(PublishedCatalog catalog) {
+        Product newest = null;
+        for (Product product : catalog.products().values()) {
+            if (!product.versions().isEmpty() && !target(product).isEmpty() && (newest == null
+                    || product.versions().lastKey().compareTo(newest.versions().lastKey()) > 0)) {
+                newest = product;
+            }
+        }
+        return newest;
     }
 
     /** Bytes a client downloads for the version: each file once (metadata is listed under two names), no deltas. */

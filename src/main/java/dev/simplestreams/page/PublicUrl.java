@@ -47,6 +47,20 @@ public record PublicUrl(String scheme, String host) {
         return new PublicUrl(effectiveScheme, withoutDefaultPort(effectiveScheme, host));
     }
 
+    /** A configured address, {@code https://host[:port]} with at most a trailing slash. */
+    public static PublicUrl parse(String url) {
+        int separator = url.indexOf("://");
+        String host = separator < 0 ? "" : url.substring(separator + 3);
+        host = host.endsWith("/") ? host.substring(0, host.length() - 1) : host;
+        try {
+            String scheme = url.substring(0, Math.max(0, separator)).toLowerCase(Locale.ROOT);
+            return new PublicUrl(scheme, withoutDefaultPort(scheme, host));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + url + "' is not an address like https://images.example.com or "
+                    + "https://127.0.0.1:8443 (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** {@code https://host[:port]}, without a trailing slash, as {@code lxc remote add} takes it. */
     public String base() {
         return scheme + "://" + host;

@@ -2,6 +2,7 @@ package dev.simplestreams.upload;
 
 import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Sha256;
+import dev.simplestreams.catalog.StoredAside;
 import dev.simplestreams.store.FileExistsException;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
@@ -23,8 +22,6 @@ import java.util.Optional;
 final class Committer {
 
     private static final int STRIPES = 64;
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     /** The file now at the path ({@code file}) and how it got there. */
     record Committed(StoredFile file, FileOutcome outcome) {
@@ -93,13 +90,10 @@ final class Committer {
         throw new IOException(path + " keeps changing under another writer; upload again");
     }
 
-    /**
-     * A name no file kind matches (so the indexer never publishes it) that says when it came, next to the
-     * file it would have replaced.
-     */
+    /** Numbered when two uploads to one path are kept aside within the same second. */
     private StoredFile commitAside(String path, ImageStore.PendingFile pending)
             throws IOException, UnsafePathException, FileExistsException {
-        String name = path.substring(path.lastIndexOf('/') + 1) + ".conflict-" + STAMP.format(Instant.now());
+        String name = StoredAside.name(path.substring(path.lastIndexOf('/') + 1), Instant.now());
         for (int n = 1; ; n++) {
             try {
                 return pending.commitAs(n == 1 ? name : name + "-" + n);

@@ -48,18 +48,18 @@ public final class UploadBatch {
     private final ImageStore store;
     private final Committer committer;
     private final IndexerService indexer;
-    private final long maxBytes;
+    private final UploadPolicy policy;
     private final List<StoredResult> files = new ArrayList<>();
     private final Set<VersionKey> touched = new LinkedHashSet<>();
     private VersionKey current;
     private PublishedCatalog catalog;
     private String refreshFailure;
 
-    UploadBatch(ImageStore store, Committer committer, IndexerService indexer, long maxBytes) {
+    UploadBatch(ImageStore store, Committer committer, IndexerService indexer, UploadPolicy policy) {
         this.store = store;
         this.committer = committer;
         this.indexer = indexer;
-        this.maxBytes = maxBytes;
+        this.policy = policy;
     }
 
     /**
@@ -75,7 +75,7 @@ public final class UploadBatch {
                 Inspection inspection = Inspection.of(file)) {
             MetadataPrefix prefix = file.kind().isRoot() ? metadataPrefix(file.version()) : null;
             Ingest.Digested digested = Ingest.copy(target.content(), pending, prefix == null ? null : prefix.state(),
-                    maxBytes, expectedLength, inspection);
+                    policy.maxUploadBytes(), expectedLength, inspection);
             Committer.Committed committed = committer.commit(file.path(), pending, new Committer.Facts(
                     digested.size(), digested.sha256(), prefix == null ? null : prefix.sha256(), digested.combined(),
                     digested.metadata()));
@@ -151,14 +151,12 @@ public final class UploadBatch {
         return new MetadataPrefix(Sha256.hex(Sha256.copy(state)), state);
     }
 
-    private static StoredResult describe(ImageFile file, Committer.Committed committed, String sha256,
+    private StoredResult describe(ImageFile file, Committer.Committed committed, String sha256,
             String placement) {
         StoredFile stored = committed.file();
         if (committed.outcome() == FileOutcome.STORED_ASIDE) {
             return new StoredResult(stored.path(), stored.size(), sha256, committed.outcome(), file.path(),
-                    file.path() + " already holds different bytes and ALLOW_OVERWRITES is off, so this upload was kept "
-                    + "as " + stored.name() + ", which is not published; upload to a new version directory, delete "
-                    + "the old file first, or set ALLOW_OVERWRITES");
+                    policy.storedAsideNote(file.path(), stored.name(), placement));
         }
         return new StoredResult(stored.path(), stored.size(), sha256, committed.outcome(), null, placement);
     }

@@ -30,6 +30,6 @@ public final class UploadService {
     }
 
     public UploadBatch begin() {
-        return new UploadBatch(store, committer, indexer, policy.maxUploadBytes());
+        return new UploadBatch(store, committer, indexer, policy);
     }
 }

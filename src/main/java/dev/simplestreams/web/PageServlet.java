@@ -26,9 +26,11 @@ public final class PageServlet extends HttpServlet {
         PublishedCatalog catalog = ServerLifecycle.indexer(getServletContext()).current();
         PublicUrl url = PublicUrl.of(request.getHeader("X-Forwarded-Proto"), request.getHeader("X-Forwarded-Host"),
                 request.getScheme(), request.getHeader("Host"), request.getServerName(), request.getServerPort());
+        PublicUrl configured = ServerLifecycle.publicUrl(getServletContext());
+        PublicUrl clients = configured == null ? url : configured;
         Rendered page = last;
         if (page == null || page.catalog() != catalog || !page.url().equals(url)) {
-            page = new Rendered(catalog, url, CataloguePage.render(catalog, url).getBytes(StandardCharsets.UTF_8));
+            page = new Rendered(catalog, url, CataloguePage.render(catalog, url, clients).getBytes(StandardCharsets.UTF_8));
             if (catalog != null) {
                 last = page;
             }

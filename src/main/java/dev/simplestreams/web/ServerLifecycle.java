@@ -9,6 +9,7 @@ import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.mirror.MirrorConfig;
 import dev.simplestreams.mirror.MirrorConfigException;
 import dev.simplestreams.mirror.MirrorService;
+import dev.simplestreams.page.PublicUrl;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -42,6 +43,7 @@ public final class ServerLifecycle implements ServletContextListener {
     private static final String CACHE = HashCache.class.getName();
     private static final String METRICS = ServerMetrics.class.getName();
     private static final String MIRROR = MirrorService.class.getName();
+    private static final String PUBLIC_URL = PublicUrl.class.getName();
     /** Tries per mirrored file, the later ones resuming where the connection was cut, and the pause between. */
     private static final int MIRROR_ATTEMPTS = 5;
     private static final Duration MIRROR_RETRY_DELAY = Duration.ofSeconds(1);
@@ -60,6 +62,7 @@ public final class ServerLifecycle implements ServletContextListener {
         }
         // Before anything starts: a bad file must not leave an indexer running in an application that failed.
         MirrorConfig mirrorConfig = settings.mirrorConfig() == null ? null : readMirrorConfig(settings.mirrorConfig());
+        PublicUrl publicUrl = settings.publicUrl() == null ? null : readPublicUrl(settings.publicUrl());
         try {
             ImageStore store;
             Path watched;
@@ -83,9 +86,11 @@ public final class ServerLifecycle implements ServletContextListener {
             Leadership leadership = Elections.choose(settings.objectStorage(), store, identity());
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval(),
-                            settings.keepVersions(), settings.retentionGrace()), leadership);
+                            settings.keepVersions(), settings.retentionGrace(),
+                            settings.conflictRetention()), leadership);
             indexer.start();
             context.setAttribute(SETTINGS, settings);
+            context.setAttribute(PUBLIC_URL, publicUrl);
             context.setAttribute(STORE, store);
             context.setAttribute(CACHE, cache);
             context.setAttribute(INDEXER, indexer);
@@ -165,6 +170,19 @@ public final class ServerLifecycle implements ServletContextListener {
 
     static Settings settings(ServletContext context) {
         return (Settings) context.getAttribute(SETTINGS);
+    }
+
+    /** PUBLIC_URL, or null when the page should name the address it was opened at. */
+    static PublicUrl publicUrl(ServletContext context) {
+        return (PublicUrl) context.getAttribute(PUBLIC_URL);
+    }
+
+    private static PublicUrl readPublicUrl(String url) {
+        try {
+            return PublicUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("PUBLIC_URL: " + e.getMessage(), e);
+        }
     }
 
     /**

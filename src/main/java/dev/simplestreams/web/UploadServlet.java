@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.catalog.ClientCaches;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.metrics.ServerMetrics;
@@ -11,12 +12,15 @@ import dev.simplestreams.upload.UploadException;
 import dev.simplestreams.upload.UploadPolicy;
 import dev.simplestreams.upload.UploadReport;
 import dev.simplestreams.upload.UploadService;
+import dev.simplestreams.upload.VersionState;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Uploads into {@code images/}: POST multipart/form-data, where each file part's file name is its path
@@ -42,7 +46,7 @@ public final class UploadServlet extends HttpServlet {
         Settings settings = ServerLifecycle.settings(context);
         uploads = new UploadService(ServerLifecycle.store(context), ServerLifecycle.hashCache(context),
                 ServerLifecycle.indexer(context), new UploadPolicy(settings.allowOverwrites(),
-                settings.maxUploadBytes()));
+                settings.allowDeletes(), settings.conflictRetention(), settings.maxUploadBytes()));
         metrics = ServerLifecycle.metrics(context);
     }
 
@@ -118,7 +122,19 @@ public final class UploadServlet extends HttpServlet {
             return;
         }
         UploadReport report = batch.report();
-        JsonResponses.write(response, status(report), report);
+        JsonResponses.write(response, status(report), withHint(report));
+    }
+
+    /** A version just published: when clients will see it is the first thing its uploader asks. */
+    private static Object withHint(UploadReport report) {
+        if (report.versions().stream().noneMatch(VersionState::published)) {
+            return report;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("files", report.files());
+        body.put("versions", report.versions());
+        body.put("hint", ClientCaches.AFTER_PUBLISHING);
+        return body;
     }
 
     /**

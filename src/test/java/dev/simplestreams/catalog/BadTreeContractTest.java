@@ -165,6 +165,30 @@ class BadTreeContractTest {
         assertEquals(2, scan.product(GOOD).versions().size());
     }
 
+    /**
+     * Problems are shown to uploaders too (page, /status, upload answers), who may not be allowed to delete:
+     * advice that needs a delete names the way without it as well.
+     */
+    @Test
+    void adviceToDeleteAlsoNamesTheWayWithoutDeletes() throws Exception {
+        TestRepository repo = new TestRepository(dir);
+        repo.containerImage(UBUNTU, V1);
+        TestRepository.copyTree(repo.dir(UBUNTU, V1), repo.dir(UBUNTU, TestRepository.V2));
+        repo.containerImage(GOOD, V1);
+        repo.write(GOOD, V1, "root.squashfs", "another root");
+        repo.containerImage("alpine:edge:amd64:default", V1);
+        repo.write("alpine:edge:amd64:default", V1, "lxd.tar.xz", TestRepository.metadataTarballFor(
+                Trees.metadataYaml("aarch64", "alpine", "edge", "default")));
+
+        List<String> reasons = repo.scan().problems().stream().map(Problem::reason).toList();
+
+        assertEquals(3, reasons.size(), reasons::toString);
+        for (String reason : reasons) {
+            assertTrue(reason.contains("HTTP DELETE where ALLOW_DELETES is on, otherwise on the server's disk"),
+                    reason);
+        }
+    }
+
     @Test
     void aBadVersionDoesNotHideTheGoodVersionsOfItsProduct() throws Exception {
         TestRepository repo = new TestRepository(dir);

@@ -72,7 +72,7 @@ public final class TestRepository {
     public static IndexerService newService(ImageStore store, Path watchedRoot, Duration quietPeriod,
             Duration rescanInterval) {
         return new IndexerService(store, HashCache.load(store), watchedRoot,
-                new IndexerService.Settings(quietPeriod, rescanInterval, 0, Duration.ZERO), new SingleServer("test"));
+                new IndexerService.Settings(quietPeriod, rescanInterval, 0, Duration.ZERO, Duration.ofDays(7)), new SingleServer("test"));
     }
 
     public Path root() {

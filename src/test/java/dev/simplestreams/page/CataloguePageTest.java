@@ -42,7 +42,7 @@ class CataloguePageTest {
                 new byte[0], new byte[0], Instant.EPOCH);
 
         // Speed is the benchmark harness's business; this pins what a big catalogue renders to.
-        String html = CataloguePage.render(catalog, URL);
+        String html = CataloguePage.render(catalog, URL, URL);
         assertEquals(400, html.split("<tr class=\"product\"", -1).length - 1);
         // each version once: metadata listed under two names counts once; both kinds of root make "container, VM"
         assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00<br><small class=\"source\">uploaded</small></td>"
@@ -62,7 +62,7 @@ class CataloguePageTest {
         products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", "B 1", null, "default", null, null, null, null,
                 versions));
         String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
-                Instant.EPOCH), URL);
+                Instant.EPOCH), URL, URL);
         assertTrue(html.contains("lxc launch images:a/b --vm</code>"));
         assertTrue(html.contains(">b (B 1)</td>"));
         assertTrue(!html.contains("id=\"problems\""));
@@ -82,7 +82,7 @@ class CataloguePageTest {
         products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", null, null, "default", null, null, null, null,
                 versions));
         String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
-                Instant.EPOCH), URL);
+                Instant.EPOCH), URL, URL);
         assertTrue(html.contains("2026-11-02 00:00<br><small class=\"source\">mirrored from &lt;b&gt;up&lt;/b&gt;</small>"),
                 html);
         assertTrue(html.contains("2026-11-01 00:00<br><small class=\"source\">uploaded</small>"));
@@ -90,7 +90,7 @@ class CataloguePageTest {
 
     @Test
     void beforeTheFirstCatalogue() {
-        assertTrue(CataloguePage.render(null, URL).contains("being built"));
+        assertTrue(CataloguePage.render(null, URL, URL).contains("being built"));
     }
 
     @Test
@@ -98,7 +98,53 @@ class CataloguePageTest {
         PublishedCatalog empty = new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
                 Instant.EPOCH);
         String warning = "lxc and incus only accept HTTPS remotes";
-        assertTrue(CataloguePage.render(empty, new PublicUrl("http", "127.0.0.1:8080")).contains(warning));
-        assertTrue(!CataloguePage.render(empty, URL).contains(warning));
+        PublicUrl plain = new PublicUrl("http", "127.0.0.1:8080");
+        assertTrue(CataloguePage.render(empty, plain, plain).contains(warning));
+        assertTrue(!CataloguePage.render(empty, URL, URL).contains(warning));
+        String configured = CataloguePage.render(empty, plain, PublicUrl.parse("https://127.0.0.1:8443/"));
+        assertTrue(!configured.contains(warning), "PUBLIC_URL names the HTTPS address");
+        assertTrue(configured.contains("lxc remote add myimages https://127.0.0.1:8443 --protocol"), configured);
+        assertTrue(configured.contains("-F &quot;upload=@meta.tar.xz;filename=$dir/lxd.tar.xz&quot; "
+                + "http://127.0.0.1:8080/images/"), "uploads go where the page was opened");
+    }
+
+    @Test
+    void anEmptyCatalogueShowsFirstStepsInsteadOfAnEmptyTable() {
+        PublishedCatalog empty = new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
+                Instant.EPOCH);
+        String html = CataloguePage.render(empty, URL, URL);
+        assertTrue(html.contains("No images yet"), html);
+        assertTrue(!html.contains("id=\"catalogue\""), "no empty table");
+        assertTrue(!html.contains("id=\"cmd-launch\""), "nothing to launch yet");
+        assertTrue(html.contains("auth=USER:PASSWORD"), "the upload snippet defines $auth");
+        assertTrue(html.contains("curl -u &quot;$auth&quot;"), html);
+    }
+
+    @Test
+    void theCommandsTrustAPrivateCaFirst() {
+        String html = CataloguePage.render(new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
+                Instant.EPOCH), URL, URL);
+        int trust = html.indexOf("cp ca.crt ~/.config/lxc/servercerts/images.crt");
+        assertTrue(trust > 0 && trust < html.indexOf("lxc remote add images"), html);
+        assertTrue(html.contains("x509: certificate signed by unknown authority"));
+    }
+
+    @Test
+    void theLaunchExampleIsTheProductUpdatedLast() {
+        SortedMap<String, Product> products = new TreeMap<>();
+        for (String[] p : new String[][] {{"alpha", "20261101_00:00"}, {"zulu", "20261130_00:00"},
+                {"mike", "20261115_00:00"}}) {
+            SortedMap<String, Item> items = new TreeMap<>();
+            String dir = "images/" + p[0] + "/1/amd64/default/" + p[1] + "/";
+            items.put("lxd.tar.xz", Item.file("lxd.tar.xz", dir + "lxd.tar.xz", 1, "f"));
+            items.put("rootfs.squashfs", Item.file("squashfs", dir + "rootfs.squashfs", 1, "g"));
+            SortedMap<String, Version> versions = new TreeMap<>();
+            versions.put(p[1], new Version(items, List.of(p[0].charAt(0) + "h".repeat(63)), null));
+            products.put(p[0] + ":1:amd64:default", new Product(p[0] + "/1", "amd64", p[0], "1", null, null,
+                    "default", null, null, null, null, versions));
+        }
+        String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+                Instant.EPOCH), URL, URL);
+        assertTrue(html.contains("<code id=\"cmd-launch\">lxc launch images:zulu/1 c1</code>"), html);
     }
 }

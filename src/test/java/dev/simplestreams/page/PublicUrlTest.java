@@ -1,10 +1,13 @@
 package dev.simplestreams.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How the page finds the URL clients should use, from the request and what a proxy says. */
 class PublicUrlTest {
@@ -46,5 +49,21 @@ class PublicUrlTest {
             "plain | plain", "`<a href=\"x\">` | `&lt;a href=&quot;x&quot;&gt;`", "`it's & more` | `it&#39;s &amp; more`"})
     void escapes(String text, String html) {
         assertEquals(html, Html.escape(text));
+    }
+
+    @ParameterizedTest(name = "PUBLIC_URL={0}")
+    @CsvSource({"https://images.example.com, https://images.example.com",
+            "https://images.example.com/, https://images.example.com",
+            "HTTPS://127.0.0.1:8443, https://127.0.0.1:8443", "https://images.example.com:443, https://images.example.com"})
+    void parsesAConfiguredAddress(String configured, String base) {
+        assertEquals(base, PublicUrl.parse(configured).base());
+    }
+
+    @ParameterizedTest(name = "PUBLIC_URL={0}")
+    @ValueSource(strings = {"images.example.com", "ftp://images.example.com", "https://images.example.com/sub",
+            "https://", "https://a b"})
+    void refusesAnythingElseSayingWhatItTakes(String configured) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PublicUrl.parse(configured));
+        assertTrue(e.getMessage().contains("https://images.example.com"), e.getMessage());
     }
 }

@@ -133,7 +133,7 @@ public final class StockTomcat implements AutoCloseable {
     }
 
     /** A port free on 127.0.0.1 now; for the other processes of this package's fixtures too. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

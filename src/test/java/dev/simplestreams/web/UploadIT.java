@@ -91,6 +91,8 @@ class UploadIT {
         assertTrue(answer.at("/versions/0/published").asBoolean(), answer::toString);
         assertEquals(fingerprint, answer.at("/versions/0/fingerprints/0").asText());
         assertTrue(answer.at("/versions/0/aliases").toString().contains("\"ubuntu/xenial\""), answer::toString);
+        assertTrue(answer.at("/hint").asText().contains("once an hour"), answer::toString);
+        assertTrue(first.json().at("/hint").isMissingNode(), "nothing published yet, nothing to wait for");
         JsonNode incomplete = first.json().at("/versions/0");
         assertFalse(incomplete.at("/published").asBoolean(true), first::toString);
         assertTrue(incomplete.at("/reason").asText().startsWith("incomplete: "), first::toString);
@@ -211,11 +213,18 @@ class UploadIT {
         String asidePath = file.at("/path").asText();
         assertTrue(asidePath.startsWith(dir + "/rootfs.squashfs.conflict-"), asidePath);
         assertTrue(file.at("/note").asText().contains("ALLOW_OVERWRITES"), file::toString);
+        assertTrue(file.at("/note").asText().contains("curl -X DELETE .../" + dir + "/rootfs.squashfs"),
+                "deletes are on here, so deleting is the advice: " + file);
         assertTrue(aside.json().at("/versions/0/published").asBoolean(), aside::toString);
 
         assertArrayEquals(root, Files.readAllBytes(data.resolve(dir + "/rootfs.squashfs")));
         assertArrayEquals(other, Files.readAllBytes(data.resolve(asidePath)));
         assertEquals(published, imagesJson(server).toString(), "the catalogue is unchanged");
+
+        Curl.Answer removed = Curl.run("-u", AUTH, "-X", "DELETE", base(server) + "/" + asidePath);
+        assertEquals(200, removed.status(), removed::toString);
+        assertFalse(Files.exists(data.resolve(asidePath)), "the copy kept aside can be deleted");
+        assertEquals(published, imagesJson(server).toString(), "and the catalogue is still unchanged");
     }
 
     @Test
