@@ -11,6 +11,7 @@ import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.RootFiles;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -47,6 +48,8 @@ class FetcherResumeTest {
     @BeforeEach
     void start() throws Exception {
         new Random(7).nextBytes(file);
+        // A squashfs to the fetcher's content check.
+        System.arraycopy(RootFiles.squashfsSuperblock(file.length), 0, file, 0, 96);
         store = new FileSystemStore(new DataRoot(dataDir));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/file", exchange -> {
