@@ -141,8 +141,8 @@ final class VersionReader {
 
     /**
      * A root file or delta whose bytes were not checked when it was hashed (in a cache written before the check
-     * existed) is checked from its first and last bytes; a file that fails stays unchecked in the cache, so it is
-     * refused again, with its reason, whenever its directory is read.
+     * existed, or refused before) is checked from its first and last bytes; a file that fails stays unchecked in
+     * the cache, so it is refused again, with its reason, whenever its directory is read.
      */
     private HashCache.Entry checked(StoredFile file, HashCache.Entry entry)
             throws IOException, UnsafePathException, ContentException {
@@ -217,7 +217,7 @@ final class VersionReader {
 
     /** A unified tarball's hash, and its metadata.yaml, looked for in the first bytes only. */
     private HashCache.Entry unifiedTarball(StoredFile file) throws IOException, MetadataException,
-            UnsafePathException {
+            UnsafePathException, ContentException {
         Optional<HashCache.Entry> cached = cache.lookup(file);
         if (cached.isPresent() && cached.get().metadata() != null) {
             return cached.get();
@@ -238,7 +238,7 @@ final class VersionReader {
         return entry;
     }
 
-    private HashCache.Entry hashed(StoredFile file) throws IOException, UnsafePathException {
+    private HashCache.Entry hashed(StoredFile file) throws IOException, UnsafePathException, ContentException {
         Optional<HashCache.Entry> cached = cache.lookup(file);
         if (cached.isPresent()) {
             return cached.get();
@@ -246,22 +246,18 @@ final class VersionReader {
         MessageDigest digest = Sha256.newDigest();
         ContentCheck check = contentCheck(file);
         stream(file, digest, null, check);
-        HashCache.Entry entry = new HashCache.Entry(file.size(), file.modifiedMillis(), Sha256.hex(digest), null, null,
-                null, passes(check));
-        cache.put(file.path(), entry);
-        return entry;
+        return remember(file, new HashCache.Entry(file.size(), file.modifiedMillis(), Sha256.hex(digest), null, null,
+                null, false), check);
     }
 
     private HashCache.Entry hashRoot(StoredFile root, String metaSha, MessageDigest metaState)
-            throws IOException, UnsafePathException {
+            throws IOException, UnsafePathException, ContentException {
         MessageDigest digest = Sha256.newDigest();
         MessageDigest combined = metaState == null ? null : Sha256.copy(metaState);
         ContentCheck check = contentCheck(root);
         stream(root, digest, combined, check);
-        HashCache.Entry entry = new HashCache.Entry(root.size(), root.modifiedMillis(), Sha256.hex(digest),
-                metaSha, combined == null ? null : Sha256.hex(combined), null, passes(check));
-        cache.put(root.path(), entry);
-        return entry;
+        return remember(root, new HashCache.Entry(root.size(), root.modifiedMillis(), Sha256.hex(digest),
+                metaSha, combined == null ? null : Sha256.hex(combined), null, false), check);
     }
 
     /** The running digest after the metadata tarball's bytes, ready to be continued by a root file. */
@@ -282,19 +278,25 @@ final class VersionReader {
     }
 
     /**
-     * Whether the bytes just hashed passed their check. A file that failed is cached unchecked and refused by
-     * {@link #checked}, which says why.
+     * Caches a file just hashed, marked checked if it is a root file or delta whose bytes passed their check; one
+     * that failed is cached unchecked (its hash stays valid) and refused, saying why.
      */
-    private static boolean passes(ContentCheck check) {
-        if (check == null) {
-            return false;
+    private HashCache.Entry remember(StoredFile file, HashCache.Entry hashed, ContentCheck check)
+            throws ContentException {
+        ContentException refused = null;
+        if (check != null) {
+            try {
+                verify(file, check);
+            } catch (ContentException e) {
+                refused = e;
+            }
         }
-        try {
-            check.verify();
-            return true;
-        } catch (ContentException e) {
-            return false;
+        HashCache.Entry entry = check != null && refused == null ? hashed.checked() : hashed;
+        cache.put(file.path(), entry);
+        if (refused != null) {
+            throw refused;
         }
+        return entry;
     }
 
     private void stream(StoredFile file, MessageDigest first, MessageDigest second, ContentCheck check)
