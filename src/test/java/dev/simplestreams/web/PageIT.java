@@ -106,8 +106,8 @@ class PageIT {
         for (String command : new String[] {
                 "lxc remote add " + remote + " " + base + " --protocol=simplestreams",
                 "incus remote add " + remote + " " + base + " --protocol=simplestreams",
-                "lxc launch " + remote + ":evil/one c1",
-                "lxc image copy " + remote + ":evil/one local:",
+                "lxc launch " + remote + ":evil/one/amd64/default c1",
+                "lxc image copy " + remote + ":evil/one/amd64/default local:",
                 "lxc launch " + remote + ":alpine/3.20/amd64/default",
                 "-F &quot;upload=@rootfs.squashfs;filename=$dir/rootfs.squashfs&quot; " + base + "/images/",
                 "lxc launch " + remote + ":debian/bookworm/amd64/cloud"}) {
