@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,17 @@ import java.util.regex.Pattern;
 public final class Planner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern COMPACT_VERSION = Pattern.compile("\\d{8}_\\d{4}");
+    /**
+     * Version spellings producers use, each mapped onto this layout's {@code YYYYMMDD_HH:MM}: lxd-imagebuilder's
+     * {@code YYYYMMDD_HHMM}, incus-simplestreams' {@code YYYYMMDDHHMM} (from the image's creation date), and
+     * cloud-images' {@code YYYYMMDD} with respins {@code YYYYMMDD.N} (as minutes past midnight).
+     */
+    private static final Map<Pattern, String> VERSION_SPELLINGS = Map.of(
+            Pattern.compile("(\\d{8})_(\\d{2})(\\d{2})"), "$1_$2:$3",
+            Pattern.compile("(\\d{8})(\\d{2})(\\d{2})"), "$1_$2:$3",
+            Pattern.compile("(\\d{8})"), "$1_00:00",
+            Pattern.compile("(\\d{8})\\.(\\d)"), "$1_00:0$2",
+            Pattern.compile("(\\d{8})\\.(\\d{2})"), "$1_00:$2");
 
     /** One file to have locally: our file name, where to fetch it, and what it must be. */
     public record WantedFile(String name, URI url, long size, String sha256) {
@@ -87,6 +98,9 @@ public final class Planner {
             return;
         }
         List<WantedVersion> versions = new ArrayList<>();
+        // Clients order versions as strings, newest last: walking the upstream's names in that order, each one
+        // must land after the previous one here too, or the newest there would not be the newest here.
+        String previous = null;
         for (Map.Entry<String, Map<String, UpstreamCatalog.Item>> version : product.versions().entrySet()) {
             VersionKey versionKey;
             try {
@@ -95,11 +109,14 @@ public final class Planner {
                 problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: " + e.getMessage()));
                 continue;
             }
-            if (versions.stream().anyMatch(v -> v.key().equals(versionKey))) {
-                problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: another upstream "
-                        + "version is also named " + versionKey.version() + " here"));
+            if (previous != null && versionKey.version().compareTo(previous) <= 0) {
+                problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: "
+                        + (versionKey.version().equals(previous) ? "another upstream version is also named "
+                        + previous + " here" : "it would be named " + versionKey.version() + " here, which sorts "
+                        + "before " + previous + " although the upstream sorts it after")));
                 continue;
             }
+            previous = versionKey.version();
             List<WantedFile> files = new ArrayList<>();
             String rejection = files(remote, base, key, version.getValue(), files);
             if (rejection != null) {
@@ -127,23 +144,26 @@ public final class Planner {
         }
     }
 
-    /**
-     * Some servers name versions {@code YYYYMMDD_HHMM}; this layout spells the same moment {@code YYYYMMDD_HH:MM},
-     * which sorts the same way. Anything else is taken as it is (and refused if it is not a date).
-     */
+    /** The upstream's version name in this layout's spelling; other names are returned as they are. */
     private static String localVersionName(String upstream) {
-        return COMPACT_VERSION.matcher(upstream).matches()
-                ? upstream.substring(0, 11) + ":" + upstream.substring(11) : upstream;
+        for (Map.Entry<Pattern, String> spelling : VERSION_SPELLINGS.entrySet()) {
+            Matcher matcher = spelling.getKey().matcher(upstream);
+            if (matcher.matches()) {
+                return matcher.replaceFirst(spelling.getValue());
+            }
+        }
+        return upstream;
     }
 
-    /** Directory names from the product id (what the upstream's own tree is likely to use), else its fields. */
+    /**
+     * Directory names from the product's fields, which is what clients read; ids are opaque, and producers
+     * order their parts differently (incus-simplestreams writes {@code os:release:variant:arch}). Directory
+     * names of os are lowercase, like the upstream ids that carry them. Without a variant, clients show none and
+     * this layout needs one: "default".
+     */
     private static ProductKey productKey(UpstreamCatalog.Product product) throws LayoutException {
-        String[] id = product.id().split(":", -1);
-        if (id.length == 4) {
-            return Layout.productKey(id[0], id[1], id[2], id[3]);
-        }
         return Layout.productKey(value(product.os()).toLowerCase(Locale.ROOT), value(product.release()),
-                value(product.arch()), value(product.variant()));
+                value(product.arch()), product.variant() == null ? "default" : product.variant());
     }
 
     private static String value(String text) {

@@ -56,7 +56,8 @@ class PlannerTest {
             byVersion.put(version, items);
         }
         String[] p = id.split(":");
-        return new UpstreamCatalog.Product(id, "Ubuntu", p[1], p[2], p[3], "24.04 LTS", "ubuntu/noble,bad alias",
+        String os = Character.toUpperCase(p[0].charAt(0)) + p[0].substring(1);
+        return new UpstreamCatalog.Product(id, os, p[1], p[2], p[3], "24.04 LTS", "ubuntu/noble,bad alias",
                 byVersion);
     }
 
@@ -129,6 +130,55 @@ class PlannerTest {
         assertTrue(plan.versions().get(0).files().get(0).url().toString().contains("/20261102_"));
         assertTrue(plan.problems().toString().contains("another upstream version is also named 20261102_09:15 here"),
                 plan.problems().toString());
+    }
+
+    /**
+     * What {@code incus-simplestreams add} (Incus 6.0.4) wrote for a container and a VM of one creation date: an id
+     * ordered os:release:variant:arch, a version named YYYYMMDDHHMM, flat file names.
+     */
+    @Test
+    void readsProductFactsFromTheFieldsAndIncusSimplestreamsVersionNames() throws Exception {
+        byte[] images;
+        try (var in = PlannerTest.class.getResourceAsStream("/upstreams/incus-simplestreams-images.json")) {
+            images = in.readAllBytes();
+        }
+        List<UpstreamCatalog.Product> upstream = UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images);
+
+        Planner.Plan plan = Planner.plan(remote(", images: [{os: testos, type: container}]"), BASE, upstream,
+                NOTHING_LOCAL);
+
+        assertEquals(List.of(), plan.problems());
+        assertEquals(1, plan.versions().size());
+        Planner.WantedVersion version = plan.versions().get(0);
+        assertEquals("images/testos/1.0/x86_64/default/20240101_00:00", version.key().directory());
+        String flat = "https://up.example/sub/images/f84499d98bd2d2015d6f9e4363930e443611a4bc8f55e4ebbb7e989ea7074e5d";
+        assertEquals(Map.of("rootfs.squashfs", flat + ".squashfs", "incus.tar.xz", flat + ".incus.tar.xz"),
+                version.files().stream().collect(java.util.stream.Collectors.toMap(Planner.WantedFile::name,
+                        f -> f.url().toString())));
+        assertEquals(List.of("testos/1.0/default"), Overrides.parse(version.metadataJson()).aliases());
+    }
+
+    @Test
+    void mapsEachProducersVersionNamesSoTheySortHereAsThere() throws Exception {
+        Planner.Plan plan = Planner.plan(remote(""), BASE, List.of(product("ubuntu:noble:amd64:default",
+                "20240101", "20240101.1", "20240101.10", "20240101.2", "202401011230", "20240102_0915",
+                "20240103_10:00")), NOTHING_LOCAL);
+        assertEquals(List.of("20240101_00:00", "20240101_00:01", "20240101_00:10", "20240101_12:30",
+                "20240102_09:15", "20240103_10:00"), plan.versions().stream().map(v -> v.key().version()).toList());
+        assertEquals(List.of("upstream product ubuntu:noble:amd64:default version 20240101.2: not mirrored: it would be "
+                + "named 20240101_00:02 here, which sorts before 20240101_00:10 although the upstream sorts it after"),
+                plan.problems().stream().map(Object::toString).filter(p -> p.contains(" version ")).toList());
+    }
+
+    @Test
+    void aProductWithoutVariantIsTheDefaultOne() throws Exception {
+        UpstreamCatalog.Product product = product("ubuntu:noble:amd64:default", "20240101");
+        UpstreamCatalog.Product cloud = new UpstreamCatalog.Product("com.ubuntu.cloud:server:24.04:amd64", "ubuntu",
+                "noble", "amd64", null, "24.04 LTS", null, product.versions());
+        Planner.Plan plan = Planner.plan(remote(", images: [{variant: default}]"), BASE, List.of(cloud),
+                NOTHING_LOCAL);
+        assertEquals(List.of("images/ubuntu/noble/amd64/default/20240101_00:00"),
+                plan.versions().stream().map(v -> v.key().directory()).toList());
     }
 
     @Test
