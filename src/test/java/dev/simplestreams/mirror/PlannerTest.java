@@ -142,7 +142,8 @@ class PlannerTest {
         try (var in = PlannerTest.class.getResourceAsStream("/upstreams/incus-simplestreams-images.json")) {
             images = in.readAllBytes();
         }
-        List<UpstreamCatalog.Product> upstream = UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images);
+        List<UpstreamCatalog.Product> upstream =
+                UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images);
 
         Planner.Plan plan = Planner.plan(remote(", images: [{os: testos, type: container}]"), BASE, upstream,
                 NOTHING_LOCAL);
@@ -165,8 +166,9 @@ class PlannerTest {
                 "20240103_10:00")), NOTHING_LOCAL);
         assertEquals(List.of("20240101_00:00", "20240101_00:01", "20240101_00:10", "20240101_12:30",
                 "20240102_09:15", "20240103_10:00"), plan.versions().stream().map(v -> v.key().version()).toList());
-        assertEquals(List.of("upstream product ubuntu:noble:amd64:default version 20240101.2: not mirrored: it would be "
-                + "named 20240101_00:02 here, which sorts before 20240101_00:10 although the upstream sorts it after"),
+        assertEquals(List.of("upstream product ubuntu:noble:amd64:default version 20240101.2: not mirrored: it "
+                + "would be named 20240101_00:02 here, which sorts before 20240101_00:10 although the upstream sorts "
+                + "it after"),
                 plan.problems().stream().map(Object::toString).filter(p -> p.contains(" version ")).toList());
     }
 
