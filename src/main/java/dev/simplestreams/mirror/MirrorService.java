@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -259,10 +260,15 @@ public final class MirrorService implements AutoCloseable {
                         new LocalContent(store, state, catalogue.get(), remote.name()));
                 rs.skipped = plan.problems();
                 plan.problems().forEach(p -> LOG.info("mirror " + remote.name() + ": skipped " + p));
-                changed = installer.install(remote.name(), plan, problems, p -> rs.progress = p, bytes -> {
+                List<Problem> refused = new ArrayList<>();
+                changed = installer.install(remote.name(), plan, problems, refused, p -> rs.progress = p, bytes -> {
                     rs.fetchedFiles.incrementAndGet();
                     rs.fetchedBytes.addAndGet(bytes);
                 });
+                refused.forEach(p -> LOG.info("mirror " + remote.name() + ": skipped " + p));
+                refused.addAll(plan.problems());
+                Collections.sort(refused);
+                rs.skipped = List.copyOf(refused);
                 Set<VersionKey> retired = new HashSet<>();
                 Set<String> wanted = new HashSet<>();
                 plan.versions().forEach(v -> wanted.add(v.key().directory()));

@@ -46,8 +46,11 @@ public final class Planner {
             Pattern.compile("(\\d{8})\\.(\\d)"), "$1_00:0$2",
             Pattern.compile("(\\d{8})\\.(\\d{2})"), "$1_00:$2");
 
-    /** One file to have locally: our file name, where to fetch it, and what it must be. */
-    public record WantedFile(String name, URI url, long size, String sha256) {
+    /**
+     * One file to have locally: our file name, where to fetch it, and what it must be. {@code fingerprint}: for
+     * a root file, the image fingerprint the upstream lists for it (null when it lists none).
+     */
+    public record WantedFile(String name, URI url, long size, String sha256, String fingerprint) {
     }
 
     /** One version to have locally, with the {@code metadata.json} that carries the upstream's product facts. */
@@ -197,6 +200,7 @@ public final class Planner {
         if (vms && byFtype.containsKey("disk-kvm.img")) {
             chosen.put("disk.qcow2", byFtype.get("disk-kvm.img"));
         }
+        Map<String, String> fingerprints = Map.of();
         if (!chosen.isEmpty()) {
             String meta = byFtype.containsKey("lxd.tar.xz") ? "lxd.tar.xz"
                     : byFtype.containsKey("incus.tar.xz") ? "incus.tar.xz" : null;
@@ -204,6 +208,7 @@ public final class Planner {
                 return "root files but no metadata tarball (lxd.tar.xz or incus.tar.xz item)";
             }
             chosen.put(meta, byFtype.get(meta));
+            fingerprints = byFtype.get(meta).fingerprints();
         } else if (containers) {
             for (String unified : List.of("lxd_combined.tar.gz", "incus_combined.tar.gz")) {
                 if (byFtype.containsKey(unified)) {
@@ -221,7 +226,8 @@ public final class Planner {
             if (url.isEmpty()) {
                 return "item path '" + item.path() + "' is not a relative path under the remote";
             }
-            files.add(new WantedFile(entry.getKey(), url.get(), item.size(), item.sha256()));
+            files.add(new WantedFile(entry.getKey(), url.get(), item.size(), item.sha256(),
+                    fingerprints.get(item.ftype())));
         }
         return null;
     }

@@ -24,9 +24,23 @@ public final class UpstreamCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String INDEX = "streams/v1/index.json";
 
-    /** One file of an upstream version. */
-    public record Item(String ftype, String path, long size, String sha256) {
+    /**
+     * One file of an upstream version. {@code fingerprints}: what a metadata item says the image of each root
+     * ftype is, sha256(metadata + root), from its {@code combined_*_sha256} fields (empty for other items).
+     */
+    public record Item(String ftype, String path, long size, String sha256, Map<String, String> fingerprints) {
+
+        public Item(String ftype, String path, long size, String sha256) {
+            this(ftype, path, size, sha256, Map.of());
+        }
     }
+
+    /** A metadata item's combined-hash fields and the root ftype each is for; the legacy name last. */
+    private static final List<Map.Entry<String, String>> COMBINED_FIELDS = List.of(
+            Map.entry("combined_squashfs_sha256", "squashfs"),
+            Map.entry("combined_disk-kvm-img_sha256", "disk-kvm.img"),
+            Map.entry("combined_rootxz_sha256", "root.tar.xz"),
+            Map.entry("combined_sha256", "root.tar.xz"));
 
     /**
      * One upstream product; {@code aliases} is the comma string clients read (may be empty). {@code requirements}
@@ -178,8 +192,16 @@ public final class UpstreamCatalog {
         if (size != null && !size.isNull() && !size.isIntegralNumber()) {
             throw new UpstreamException(url, where + ": 'size' is not an integer");
         }
+        Map<String, String> fingerprints = new LinkedHashMap<>();
+        for (Map.Entry<String, String> field : COMBINED_FIELDS) {
+            String value = text(url, where, node, field.getKey());
+            if (value != null) {
+                fingerprints.putIfAbsent(field.getValue(), value);
+            }
+        }
         return new Item(text(url, where, node, "ftype"), text(url, where, node, "path"),
-                size == null || size.isNull() ? -1 : size.asLong(), text(url, where, node, "sha256"));
+                size == null || size.isNull() ? -1 : size.asLong(), text(url, where, node, "sha256"),
+                Map.copyOf(fingerprints));
     }
 
     private static String text(URI url, String where, JsonNode node, String field) throws UpstreamException {

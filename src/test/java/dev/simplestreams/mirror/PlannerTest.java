@@ -132,21 +132,20 @@ class PlannerTest {
                 plan.problems().toString());
     }
 
+    private static List<UpstreamCatalog.Product> incusSimplestreamsCatalogue() throws Exception {
+        try (var in = PlannerTest.class.getResourceAsStream("/upstreams/incus-simplestreams-images.json")) {
+            return UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), in.readAllBytes());
+        }
+    }
+
     /**
      * What {@code incus-simplestreams add} (Incus 6.0.4) wrote for a container and a VM of one creation date: an id
      * ordered os:release:variant:arch, a version named YYYYMMDDHHMM, flat file names.
      */
     @Test
     void readsProductFactsFromTheFieldsAndIncusSimplestreamsVersionNames() throws Exception {
-        byte[] images;
-        try (var in = PlannerTest.class.getResourceAsStream("/upstreams/incus-simplestreams-images.json")) {
-            images = in.readAllBytes();
-        }
-        List<UpstreamCatalog.Product> upstream =
-                UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images);
-
-        Planner.Plan plan = Planner.plan(remote(", images: [{os: testos, type: container}]"), BASE, upstream,
-                NOTHING_LOCAL);
+        Planner.Plan plan = Planner.plan(remote(", images: [{os: testos, type: container}]"), BASE,
+                incusSimplestreamsCatalogue(), NOTHING_LOCAL);
 
         assertEquals(List.of(), plan.problems());
         assertEquals(1, plan.versions().size());
@@ -157,6 +156,18 @@ class PlannerTest {
                 version.files().stream().collect(java.util.stream.Collectors.toMap(Planner.WantedFile::name,
                         f -> f.url().toString())));
         assertEquals(List.of("testos/1.0/default"), Overrides.parse(version.metadataJson()).aliases());
+    }
+
+    /** The fetch checks each root against them: incus-simplestreams may list another tarball's VM fingerprint. */
+    @Test
+    void carriesTheFingerprintsTheUpstreamListsToEachRoot() throws Exception {
+        Planner.Plan plan = Planner.plan(remote(""), BASE, incusSimplestreamsCatalogue(), NOTHING_LOCAL);
+        Map<String, String> fingerprints = new TreeMap<>();
+        plan.versions().get(0).files().forEach(f -> fingerprints.put(f.name(), String.valueOf(f.fingerprint())));
+        assertEquals(Map.of(
+                "rootfs.squashfs", "c4965caa24d19e1c6e0894ebc50d3f4e51d18c528f6ba36a77e10b3930656100",
+                "disk.qcow2", "8f20f3e7679508aca603115e88c9b02935449f3604589e4ba619752064fe5eba",
+                "incus.tar.xz", "null"), fingerprints);
     }
 
     @Test
