@@ -140,8 +140,8 @@ class MirrorIT {
                 + " bytes, not the mirrored root again");
 
         // Local upload wins: its own bytes, reported as a conflict.
-        assertEquals(Digests.sha256("local stable".getBytes(StandardCharsets.UTF_8)), down.at("/" + STABLE + "/versions/" + V1
-                + "/items/rootfs.squashfs/sha256").asText());
+        assertEquals(Digests.sha256(RootFiles.squashfs("local stable".getBytes(StandardCharsets.UTF_8))),
+                down.at("/" + STABLE + "/versions/" + V1 + "/items/rootfs.squashfs/sha256").asText());
         String status = get(downstream.uri("/status")).body();
         JsonNode progress = Downstream.remoteStatus(downstream).get("progress");
         assertEquals(2, progress.get("files_done").asInt(), progress::toString);
