@@ -16,6 +16,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,15 +78,17 @@ public final class Planner {
     public static Plan plan(Remote remote, URI base, List<UpstreamCatalog.Product> products, Local local) {
         List<WantedVersion> wanted = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        Map<ProductKey, String> claimed = new HashMap<>();
         for (UpstreamCatalog.Product product : products) {
-            plan(remote, base, product, local, wanted, problems);
+            plan(remote, base, product, local, claimed, wanted, problems);
         }
         Collections.sort(problems);
         return new Plan(List.copyOf(wanted), List.copyOf(problems));
     }
 
+    /** {@code claimed}: the upstream product id each local product was planned from, so far. */
     private static void plan(Remote remote, URI base, UpstreamCatalog.Product product, Local local,
-            List<WantedVersion> wanted, List<Problem> problems) {
+            Map<ProductKey, String> claimed, List<WantedVersion> wanted, List<Problem> problems) {
         String where = "upstream product " + product.id();
         ProductKey key;
         try {
@@ -98,6 +101,13 @@ public final class Planner {
             return;
         }
         if (!remote.wants(key.os(), key.release(), key.arch(), key.variant(), null)) {
+            return;
+        }
+        // Ids are opaque, so two upstream products (say a released and a daily stream) may share all four facts.
+        String first = claimed.putIfAbsent(key, product.id());
+        if (first != null) {
+            problems.add(new Problem(where, "not mirrored: upstream product " + first + " has the same os, release, "
+                    + "arch and variant and is mirrored as " + key.directory()));
             return;
         }
         List<WantedVersion> versions = new ArrayList<>();

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Which upstream items become which local files, and what is refused, from an upstream catalogue alone. */
 class PlannerTest {
@@ -192,6 +194,47 @@ class PlannerTest {
                 NOTHING_LOCAL);
         assertEquals(List.of("images/ubuntu/noble/amd64/default/20240101_00:00"),
                 plan.versions().stream().map(v -> v.key().directory()).toList());
+    }
+
+    @Test
+    void twoUpstreamProductsWithTheSameFactsMirrorTheFirst() throws Exception {
+        UpstreamCatalog.Product released = product("ubuntu:noble:amd64:default", "20240101");
+        UpstreamCatalog.Product daily = new UpstreamCatalog.Product("daily:ubuntu:noble:amd64", "ubuntu", "noble",
+                "amd64", "default", null, null, product("ubuntu:noble:amd64:default", "20240102").versions());
+        Planner.Plan plan = Planner.plan(remote(""), BASE, List.of(released, daily), NOTHING_LOCAL);
+        assertEquals(List.of("images/ubuntu/noble/amd64/default/20240101_00:00"),
+                plan.versions().stream().map(v -> v.key().directory()).toList());
+        assertTrue(plan.problems().toString().contains("upstream product daily:ubuntu:noble:amd64: not mirrored: "
+                + "upstream product ubuntu:noble:amd64:default has the same os, release, arch and variant"),
+                plan.problems().toString());
+    }
+
+    /** Producers that publish for one client family only: LXD's metadata name, or Incus's, with any root. */
+    @ParameterizedTest
+    @CsvSource({"lxd.tar.xz, squashfs, rootfs.squashfs", "incus.tar.xz, squashfs, rootfs.squashfs",
+            "incus.tar.xz, root.tar.xz, root.tar.xz", "lxd.tar.xz, disk-kvm.img, disk.qcow2"})
+    void takesWhicheverMetadataNameTheUpstreamHas(String metadata, String rootFtype, String rootName)
+            throws Exception {
+        String dir = "images/x/";
+        byte[] images = ("{\"products\": {\"p\": {\"os\": \"Alpine\", \"release\": \"3.22\", \"arch\": \"arm64\","
+                + " \"variant\": \"cloud\", \"versions\": {\"20250101_0742\": {\"items\": {"
+                + " \"m\": {\"ftype\": \"" + metadata + "\", \"path\": \"" + dir + "meta\", \"size\": 10,"
+                + " \"sha256\": \"" + SHA + "\", \"combined_sha256\": \"" + "b".repeat(64) + "\","
+                + " \"combined_squashfs_sha256\": \"" + "c".repeat(64) + "\","
+                + " \"combined_disk-kvm-img_sha256\": \"" + "d".repeat(64) + "\"},"
+                + " \"r\": {\"ftype\": \"" + rootFtype + "\", \"path\": \"" + dir + "root\", \"size\": 10,"
+                + " \"sha256\": \"" + SHA + "\"}}}}}}}").getBytes(StandardCharsets.UTF_8);
+        Planner.Plan plan = Planner.plan(remote(""), BASE,
+                UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images), NOTHING_LOCAL);
+        Map<String, String> files = new TreeMap<>();
+        plan.versions().get(0).files().forEach(f -> files.put(f.name(), String.valueOf(f.fingerprint())));
+        String fingerprint = switch (rootFtype) {
+            case "squashfs" -> "c";
+            case "root.tar.xz" -> "b";
+            default -> "d";
+        };
+        assertEquals(Map.of(metadata, "null", rootName, fingerprint.repeat(64)), files);
+        assertEquals("images/alpine/3.22/arm64/cloud/20250101_07:42", plan.versions().get(0).key().directory());
     }
 
     @Test
