@@ -65,22 +65,36 @@ public final class UpstreamCatalog {
     private UpstreamCatalog() {
     }
 
-    /** The products document index.json points at ({@code datatype: image-downloads}). */
-    public static URI imagesUrl(URI base, URI indexUrl, byte[] index) throws UpstreamException {
+    /**
+     * The products documents index.json lists, as clients take them: {@code datatype: image-downloads}, a path
+     * and a non-empty {@code products} list; clients merge their products, so the mirror does too. Empty when
+     * the upstream lists no products at all.
+     */
+    public static List<URI> imagesUrls(URI base, URI indexUrl, byte[] index) throws UpstreamException {
         JsonNode root = tree(indexUrl, index);
         JsonNode entries = root.get("index");
         if (entries == null || !entries.isObject()) {
             throw new UpstreamException(indexUrl, "has no 'index' object; is this a simplestreams remote?");
         }
+        List<URI> urls = new ArrayList<>();
+        boolean downloads = false;
         for (Iterator<JsonNode> it = entries.elements(); it.hasNext(); ) {
             JsonNode entry = it.next();
-            if ("image-downloads".equals(entry.path("datatype").asText()) && entry.path("path").isTextual()) {
-                return resolve(base, entry.get("path").asText())
+            boolean isDownloads = "image-downloads".equals(entry.path("datatype").asText());
+            downloads |= isDownloads;
+            if (isDownloads && entry.path("path").isTextual() && !entry.path("products").isEmpty()) {
+                URI url = resolve(base, entry.get("path").asText())
                         .orElseThrow(() -> new UpstreamException(indexUrl, "the image-downloads path '"
                                 + entry.get("path").asText() + "' is not a relative path under the remote"));
+                if (!urls.contains(url)) {
+                    urls.add(url);
+                }
             }
         }
-        throw new UpstreamException(indexUrl, "lists no image-downloads document");
+        if (!downloads) {
+            throw new UpstreamException(indexUrl, "lists no image-downloads document");
+        }
+        return urls;
     }
 
     public static List<Product> products(URI imagesUrl, byte[] images) throws UpstreamException {

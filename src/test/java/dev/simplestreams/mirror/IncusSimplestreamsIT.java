@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.ImageFactory;
@@ -73,11 +74,8 @@ class IncusSimplestreamsIT {
         Path vmMeta = ImageFactory.metadataTarball(work.resolve("vm.tar.xz"), ARCH, "testos", "1.0", "default",
                 "testos vm", CREATED, LOCAL_VERSION);
         Path disk = ImageFactory.qcow2(work.resolve("disk.qcow2"));
-        for (Path[] image : new Path[][] {{containerMeta, squashfs}, {vmMeta, disk}}) {
-            // The tool writes into the current directory.
-            Cli.create().run("env", "-C", tree.toString(), "incus-simplestreams", "add", image[0].toString(),
-                    image[1].toString()).orThrow();
-        }
+        add(tree, containerMeta, squashfs);
+        add(tree, vmMeta, disk);
         assertEquals(Digests.sha256(vmMeta, disk), upstreamItems().at("/incus.tar.xz/combined_disk-kvm-img_sha256")
                 .asText(), "the tool lists the VM's fingerprint under the container's metadata item");
 
@@ -90,7 +88,7 @@ class IncusSimplestreamsIT {
                   - name: incus
                     url: %s/
                     images:
-                      - {os: testos}
+                      - {os: [testos, otheros]}
                 """.formatted(ca.caCert(), upstreamTls.httpsUrl()));
         downstream = TomcatServer.start(work.resolve("downstream"), Map.of("MIRROR_CONFIG", config.toString(),
                 "UPLOAD_USER", Downstream.USER, "UPLOAD_PASSWORD", Downstream.PASSWORD, "INDEX_QUIET_MS", "100"));
@@ -175,6 +173,50 @@ class IncusSimplestreamsIT {
         assertEquals(2, requests.size(), requests::toString);
         assertTrue(requests.stream().allMatch(l -> l.contains("\" 304 ")), requests::toString);
         assertNotEquals(0, Downstream.remoteStatus(downstream).get("skipped").size(), "still says what it left out");
+    }
+
+    /**
+     * A second products document in the index, as cloud-images' indexes have several: another image added by the
+     * tool in a directory of its own, its files moved next to the first ones and its images.json renamed.
+     */
+    @Test
+    @Order(4)
+    void mirrorsTheProductsOfEveryDocumentTheIndexLists() throws Exception {
+        Path other = Files.createDirectories(work.resolve("other"));
+        Path meta = ImageFactory.metadataTarball(work.resolve("other.tar.xz"), ARCH, "otheros", "2.0", "default",
+                "otheros container", CREATED + 86_400, "20240102_00:00");
+        add(other, meta, squashfs);
+        try (Stream<Path> files = Files.list(other.resolve("images"))) {
+            for (Path file : files.toList()) {
+                Files.move(file, tree.resolve("images").resolve(file.getFileName()));
+            }
+        }
+        Files.move(other.resolve("streams/v1/images.json"), tree.resolve("streams/v1/other.json"));
+        ObjectNode index = (ObjectNode) JSON.readTree(tree.resolve("streams/v1/index.json").toFile());
+        ObjectNode entry = ((ObjectNode) index.get("index")).putObject("other");
+        entry.put("datatype", "image-downloads").put("format", "products:1.0").put("path", "streams/v1/other.json");
+        entry.putArray("products").add("otheros:2.0:default:" + ARCH);
+        JSON.writeValue(tree.resolve("streams/v1/index.json").toFile(), index);
+
+        Downstream.sync(downstream);
+        await(downstream.uri("/streams/v1/images.json"), body -> body.contains("otheros:2.0:"));
+        JsonNode down = JSON.readTree(get(downstream.uri("/streams/v1/images.json")).body()).get("products");
+        assertEquals(Digests.sha256(meta, squashfs), down.at("/otheros:2.0:" + ARCH + ":default/versions/"
+                + "20240102_00:00/items/incus.tar.xz/combined_squashfs_sha256").asText(), down::toString);
+        assertTrue(down.has(LOCAL_ID), "the first document's product stays");
+
+        long before = Files.readAllLines(upstreamTls.accessLog()).size();
+        Downstream.sync(downstream);
+        List<String> lines = Files.readAllLines(upstreamTls.accessLog());
+        List<String> requests = lines.subList((int) before, lines.size());
+        assertEquals(3, requests.size(), "the index and each products document: " + requests);
+        assertTrue(requests.stream().allMatch(l -> l.contains("\" 304 ")), requests::toString);
+    }
+
+    /** The tool writes into the current directory. */
+    private static void add(Path tree, Path metadata, Path root) {
+        Cli.create().run("env", "-C", tree.toString(), "incus-simplestreams", "add", metadata.toString(),
+                root.toString()).orThrow();
     }
 
     private JsonNode upstreamItems() throws Exception {

@@ -238,6 +238,19 @@ class PlannerTest {
     }
 
     @Test
+    void readsEveryProductsDocumentClientsRead() throws Exception {
+        byte[] index = """
+                {"format": "index:1.0", "index": {
+                 "a": {"datatype": "image-downloads", "path": "streams/v1/a.json", "products": ["x"]},
+                 "b": {"datatype": "image-downloads", "path": "streams/v1/b.json", "products": ["y"]},
+                 "empty": {"datatype": "image-downloads", "path": "streams/v1/c.json", "products": []},
+                 "other": {"datatype": "content-download", "path": "streams/v1/d.json", "products": ["z"]}}}"""
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of(BASE.resolve("streams/v1/a.json"), BASE.resolve("streams/v1/b.json")),
+                UpstreamCatalog.imagesUrls(BASE, BASE.resolve("streams/v1/index.json"), index));
+    }
+
+    @Test
     void neverTrustsUpstreamNamesOrPaths() throws Exception {
         Map<String, UpstreamCatalog.Item> escaping = new LinkedHashMap<>();
         escaping.put("lxd.tar.xz", item("lxd.tar.xz", "../../etc/lxd.tar.xz"));
