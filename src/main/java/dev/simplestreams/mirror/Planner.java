@@ -47,6 +47,8 @@ public final class Planner {
             Pattern.compile("(\\d{8})\\.(\\d)"), "$1_00:0$2",
             Pattern.compile("(\\d{8})\\.(\\d{2})"), "$1_00:$2");
 
+    private static final List<String> VM_DISKS = List.of("disk-kvm.img", "disk1.img", "uefi1.img");
+
     /**
      * One file to have locally: our file name, where to fetch it, and what it must be. {@code fingerprint}: for
      * a root file, the image fingerprint the upstream lists for it (null when it lists none).
@@ -185,7 +187,7 @@ public final class Planner {
 
     /**
      * Picks the items this server needs, under its own file names: one metadata tarball (LXD's, else Incus's),
-     * the wanted root files (squashfs, else root.tar.xz, for containers; the disk for VMs) or a unified
+     * the wanted root files (squashfs, else root.tar.xz, for containers; one disk for VMs) or a unified
      * tarball. Deltas are not mirrored: clients fall back to the full file. Returns why the version cannot be
      * mirrored, or null.
      */
@@ -207,8 +209,10 @@ public final class Planner {
                 chosen.put("root.tar.xz", byFtype.get("root.tar.xz"));
             }
         }
-        if (vms && byFtype.containsKey("disk-kvm.img")) {
-            chosen.put("disk.qcow2", byFtype.get("disk-kvm.img"));
+        if (vms) {
+            // LXD's older VM items (cloud-images) are qcow2 disks too, with a fingerprint of their own.
+            VM_DISKS.stream().filter(byFtype::containsKey).findFirst()
+                    .ifPresent(disk -> chosen.put("disk.qcow2", byFtype.get(disk)));
         }
         Map<String, String> fingerprints = Map.of();
         if (!chosen.isEmpty()) {

@@ -39,6 +39,8 @@ public final class UpstreamCatalog {
     private static final List<Map.Entry<String, String>> COMBINED_FIELDS = List.of(
             Map.entry("combined_squashfs_sha256", "squashfs"),
             Map.entry("combined_disk-kvm-img_sha256", "disk-kvm.img"),
+            Map.entry("combined_disk1-img_sha256", "disk1.img"),
+            Map.entry("combined_uefi1-img_sha256", "uefi1.img"),
             Map.entry("combined_rootxz_sha256", "root.tar.xz"),
             Map.entry("combined_sha256", "root.tar.xz"));
 

@@ -209,30 +209,31 @@ class PlannerTest {
                 plan.problems().toString());
     }
 
-    /** Producers that publish for one client family only: LXD's metadata name, or Incus's, with any root. */
+    /**
+     * Producers that publish for one client family only (LXD's metadata name, or Incus's), with each root kind the
+     * clients know and the combined hash each root's fingerprint is read from.
+     */
     @ParameterizedTest
-    @CsvSource({"lxd.tar.xz, squashfs, rootfs.squashfs", "incus.tar.xz, squashfs, rootfs.squashfs",
-            "incus.tar.xz, root.tar.xz, root.tar.xz", "lxd.tar.xz, disk-kvm.img, disk.qcow2"})
-    void takesWhicheverMetadataNameTheUpstreamHas(String metadata, String rootFtype, String rootName)
-            throws Exception {
+    @CsvSource({"lxd.tar.xz, squashfs, rootfs.squashfs, c", "incus.tar.xz, squashfs, rootfs.squashfs, c",
+            "incus.tar.xz, root.tar.xz, root.tar.xz, b", "lxd.tar.xz, disk-kvm.img, disk.qcow2, d",
+            "lxd.tar.xz, disk1.img, disk.qcow2, e", "lxd.tar.xz, uefi1.img, disk.qcow2, f"})
+    void takesWhicheverMetadataNameAndRootKindTheUpstreamHas(String metadata, String rootFtype, String rootName,
+            String fingerprint) throws Exception {
         String dir = "images/x/";
+        StringBuilder combined = new StringBuilder();
+        Map.of("combined_sha256", "b", "combined_squashfs_sha256", "c", "combined_disk-kvm-img_sha256", "d",
+                "combined_disk1-img_sha256", "e", "combined_uefi1-img_sha256", "f").forEach((field, hash) ->
+                combined.append(", \"").append(field).append("\": \"").append(hash.repeat(64)).append('"'));
         byte[] images = ("{\"products\": {\"p\": {\"os\": \"Alpine\", \"release\": \"3.22\", \"arch\": \"arm64\","
                 + " \"variant\": \"cloud\", \"versions\": {\"20250101_0742\": {\"items\": {"
                 + " \"m\": {\"ftype\": \"" + metadata + "\", \"path\": \"" + dir + "meta\", \"size\": 10,"
-                + " \"sha256\": \"" + SHA + "\", \"combined_sha256\": \"" + "b".repeat(64) + "\","
-                + " \"combined_squashfs_sha256\": \"" + "c".repeat(64) + "\","
-                + " \"combined_disk-kvm-img_sha256\": \"" + "d".repeat(64) + "\"},"
+                + " \"sha256\": \"" + SHA + "\"" + combined + "},"
                 + " \"r\": {\"ftype\": \"" + rootFtype + "\", \"path\": \"" + dir + "root\", \"size\": 10,"
                 + " \"sha256\": \"" + SHA + "\"}}}}}}}").getBytes(StandardCharsets.UTF_8);
         Planner.Plan plan = Planner.plan(remote(""), BASE,
                 UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images), NOTHING_LOCAL);
         Map<String, String> files = new TreeMap<>();
         plan.versions().get(0).files().forEach(f -> files.put(f.name(), String.valueOf(f.fingerprint())));
-        String fingerprint = switch (rootFtype) {
-            case "squashfs" -> "c";
-            case "root.tar.xz" -> "b";
-            default -> "d";
-        };
         assertEquals(Map.of(metadata, "null", rootName, fingerprint.repeat(64)), files);
         assertEquals("images/alpine/3.22/arm64/cloud/20250101_07:42", plan.versions().get(0).key().directory());
     }
