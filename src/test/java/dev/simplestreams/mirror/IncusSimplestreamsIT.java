@@ -120,6 +120,10 @@ class IncusSimplestreamsIT {
         assertEquals(up.at("/incus.tar.xz/sha256"), down.at("/incus.tar.xz/sha256"));
         assertEquals(up.at("/squashfs/sha256"), down.at("/rootfs.squashfs/sha256"));
         assertFalse(down.toString().contains("disk-kvm.img"), "no VM whose fingerprint is not the upstream's");
+        JsonNode product = JSON.readTree(get(downstream.uri("/streams/v1/images.json")).body())
+                .at("/products/" + LOCAL_ID);
+        assertEquals("testos/1.0/default", product.get("aliases").asText(), "exactly the upstream's aliases");
+        assertEquals("1.0", product.get("release_title").asText());
 
         JsonNode skipped = Downstream.remoteStatus(downstream).get("skipped");
         String vmFingerprint = up.at("/incus.tar.xz/combined_disk-kvm-img_sha256").asText();
