@@ -92,12 +92,16 @@ public final class Planner {
     private static void plan(Remote remote, URI base, UpstreamCatalog.Product product, Local local,
             Map<ProductKey, String> claimed, List<WantedVersion> wanted, List<Problem> problems) {
         String where = "upstream product " + product.id();
+        // The product's fields, which is what clients read: ids are opaque, and producers order their parts
+        // differently (incus-simplestreams writes os:release:variant:arch). Directory names of os are lowercase,
+        // like the ids that carry them; without a variant clients show none, and this layout needs one.
+        String os = value(product.os()).toLowerCase(Locale.ROOT);
+        String variant = product.variant() == null ? "default" : product.variant();
         ProductKey key;
         try {
-            key = productKey(product);
+            key = Layout.productKey(os, value(product.release()), value(product.arch()), variant);
         } catch (LayoutException e) {
-            if (remote.wants(value(product.os()), value(product.release()), value(product.arch()),
-                    value(product.variant()), null)) {
+            if (remote.wants(os, value(product.release()), value(product.arch()), variant, null)) {
                 problems.add(new Problem(where, "not mirrored: " + e.getMessage()));
             }
             return;
@@ -168,17 +172,6 @@ public final class Planner {
             }
         }
         return upstream;
-    }
-
-    /**
-     * Directory names from the product's fields, which is what clients read; ids are opaque, and producers
-     * order their parts differently (incus-simplestreams writes {@code os:release:variant:arch}). Directory
-     * names of os are lowercase, like the upstream ids that carry them. Without a variant, clients show none and
-     * this layout needs one: "default".
-     */
-    private static ProductKey productKey(UpstreamCatalog.Product product) throws LayoutException {
-        return Layout.productKey(value(product.os()).toLowerCase(Locale.ROOT), value(product.release()),
-                value(product.arch()), product.variant() == null ? "default" : product.variant());
     }
 
     private static String value(String text) {
