@@ -94,8 +94,9 @@ public final class Planner {
         String where = "upstream product " + product.id();
         // The product's fields, which is what clients read: ids are opaque, and producers order their parts
         // differently (incus-simplestreams writes os:release:variant:arch). Directory names of os are lowercase,
-        // like the ids that carry them; without a variant clients show none, and this layout needs one.
-        String os = value(product.os()).toLowerCase(Locale.ROOT);
+        // like the ids that carry them (lxd-imagebuilder gives its own, next to a display name); without a
+        // variant clients show none, and this layout needs one.
+        String os = product.distro() != null ? product.distro() : value(product.os()).toLowerCase(Locale.ROOT);
         String variant = product.variant() == null ? "default" : product.variant();
         ProductKey key;
         try {

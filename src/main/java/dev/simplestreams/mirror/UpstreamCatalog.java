@@ -45,19 +45,22 @@ public final class UpstreamCatalog {
             Map.entry("combined_sha256", "root.tar.xz"));
 
     /**
-     * One upstream product; {@code aliases} is the comma string clients read (may be empty). {@code requirements}
-     * merges LXD's {@code lxd_requirements} and Incus's {@code requirements} (empty when neither is given).
+     * One upstream product; {@code aliases} is the comma string clients read (may be empty). {@code distro}:
+     * lxd-imagebuilder's directory name for the os, whose {@code os} is a display name (null elsewhere).
      */
-    public record Product(String id, String os, String release, String arch, String variant, String releaseTitle,
-            String aliases, SortedMap<String, Map<String, Item>> versions, Facts facts) {
+    public record Product(String id, String os, String distro, String release, String arch, String variant,
+            String releaseTitle, String aliases, SortedMap<String, Map<String, Item>> versions, Facts facts) {
 
         public Product(String id, String os, String release, String arch, String variant, String releaseTitle,
                 String aliases, SortedMap<String, Map<String, Item>> versions) {
-            this(id, os, release, arch, variant, releaseTitle, aliases, versions, Facts.NONE);
+            this(id, os, null, release, arch, variant, releaseTitle, aliases, versions, Facts.NONE);
         }
     }
 
-    /** What an upstream product says beyond names and files, kept by the mirror; null or empty when not given. */
+    /**
+     * What an upstream product says beyond names and files, kept by the mirror; null or empty when not given.
+     * {@code requirements} merges LXD's {@code lxd_requirements} and Incus's {@code requirements}.
+     */
     public record Facts(String releaseCodename, SortedMap<String, String> requirements, String supportEol,
             Boolean supported) {
 
@@ -179,8 +182,8 @@ public final class UpstreamCatalog {
         Facts facts = new Facts(text(url, where, node, "release_codename"), requirements(node),
                 text(url, where, node, "support_eol"),
                 supported != null && supported.isBoolean() ? supported.asBoolean() : null);
-        return new Product(id, text(url, where, node, "os"), text(url, where, node, "release"),
-                text(url, where, node, "arch"), text(url, where, node, "variant"),
+        return new Product(id, text(url, where, node, "os"), text(url, where, node, "distro"),
+                text(url, where, node, "release"), text(url, where, node, "arch"), text(url, where, node, "variant"),
                 text(url, where, node, "release_title"), text(url, where, node, "aliases"), versions, facts);
     }
 

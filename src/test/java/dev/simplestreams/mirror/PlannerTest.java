@@ -196,6 +196,27 @@ class PlannerTest {
                 plan.versions().stream().map(v -> v.key().directory()).toList());
     }
 
+    /** lxd-imagebuilder's simplestream-maintainer: a display name as os, the directory name as distro. */
+    @Test
+    void placesAnLxdImagebuilderProductUnderItsDistro() throws Exception {
+        byte[] images = """
+                {"products": {"ubuntu-core:24:amd64:default": {"aliases": "ubuntu-core/24/default",
+                 "arch": "amd64", "distro": "ubuntu-core", "os": "Ubuntu Core", "release": "24",
+                 "release_title": "24", "variant": "default", "requirements": {},
+                 "versions": {"20240505_1212": {"items": {
+                  "lxd.tar.xz": {"ftype": "lxd.tar.xz",
+                   "path": "images/ubuntu-core/24/amd64/default/20240505_1212/lxd.tar.xz", "size": 10,
+                   "sha256": "%1$s", "combined_disk-kvm-img_sha256": "%2$s"},
+                  "disk.qcow2": {"ftype": "disk-kvm.img",
+                   "path": "images/ubuntu-core/24/amd64/default/20240505_1212/disk.qcow2", "size": 10, "sha256": "%1$s"}
+                }}}}}}""".formatted(SHA, "d".repeat(64)).getBytes(StandardCharsets.UTF_8);
+        Planner.Plan plan = Planner.plan(remote(", images: [{os: ubuntu-core}]"), BASE,
+                UpstreamCatalog.products(BASE.resolve("streams/v1/images.json"), images), NOTHING_LOCAL);
+        assertEquals(List.of("images/ubuntu-core/24/amd64/default/20240505_12:12"),
+                plan.versions().stream().map(v -> v.key().directory()).toList(), plan.problems()::toString);
+        assertEquals("Ubuntu Core", Overrides.parse(plan.versions().get(0).metadataJson()).os());
+    }
+
     @Test
     void twoUpstreamProductsWithTheSameFactsMirrorTheFirst() throws Exception {
         UpstreamCatalog.Product released = product("ubuntu:noble:amd64:default", "20240101");
