@@ -9,7 +9,8 @@ base=(openjdk-17-jdk-headless maven curl ca-certificates openssl)
 tests=(nginx-light lxd lxd-client squashfs-tools xz-utils qemu-utils busybox-static
   buildah podman runc conmon slirp4netns catatonit mmdebstrap uidmap chromium chromium-driver
   ceph-mon ceph-osd radosgw ceph-common)
-backports=(incus-client incus-base)
+# incus-extra holds incus-simplestreams, which writes the static tree the mirror tests mirror.
+backports=(incus-client incus-base incus-extra)
 
 missing() {
   local p

@@ -49,11 +49,12 @@ final class Installer {
 
     /**
      * Installs what the plan wants and the store lacks; returns whether anything was written. A version that
-     * fails is left out whole and added to {@code problems}; the others go on. {@code started} receives the
+     * fails is left out whole and added to {@code problems}; the others go on. A root file whose image is not the
+     * fingerprint the upstream lists is left out and added to {@code skipped}. {@code started} receives the
      * progress once the work is known; {@code fetched} hears the size of each file committed.
      */
-    boolean install(String remote, Planner.Plan plan, List<Problem> problems, Consumer<Progress> started,
-            LongConsumer fetched) throws IOException, InterruptedException {
+    boolean install(String remote, Planner.Plan plan, List<Problem> problems, List<Problem> skipped,
+            Consumer<Progress> started, LongConsumer fetched) throws IOException, InterruptedException {
         Map<Planner.WantedVersion, List<Planner.WantedFile>> missing = new LinkedHashMap<>();
         long files = 0;
         long bytes = 0;
@@ -84,7 +85,8 @@ final class Installer {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             }
-            changed |= installVersion(remote, entry.getKey(), entry.getValue(), progress, problems, fetched, lastLog);
+            changed |= installVersion(remote, entry.getKey(), entry.getValue(), progress, problems, skipped, fetched,
+                    lastLog);
         }
         return changed;
     }
@@ -93,14 +95,17 @@ final class Installer {
      * Fetches every missing file of one version into pending files and commits them only when all arrived
      * verified: root files first and the metadata tarball last, so the indexer never sees half a version. The
      * metadata tarball is fetched first, so that its digest continues into each root's fingerprint while the
-     * root streams in; the hash cache learns both, and the indexer reads no mirrored root file again.
+     * root streams in; the hash cache learns both, and the indexer reads no mirrored root file again. A root
+     * whose fingerprint differs from the upstream's is left out (the version's other images still come); a
+     * version left without any root is left out whole.
      */
     private boolean installVersion(String remote, Planner.WantedVersion version, List<Planner.WantedFile> needed,
-            Progress progress, List<Problem> problems, LongConsumer fetched, long[] lastLog)
+            Progress progress, List<Problem> problems, List<Problem> skipped, LongConsumer fetched, long[] lastLog)
             throws IOException, InterruptedException {
         String dir = version.key().directory();
         List<Planner.WantedFile> ordered = new ArrayList<>(needed);
         ordered.sort(Comparator.comparing(f -> !isMetadata(f)));
+        List<Planner.WantedFile> kept = new ArrayList<>();
         List<Fetcher.Fetched> downloads = new ArrayList<>();
         try {
             MessageDigest prefix = null;
@@ -111,6 +116,7 @@ final class Installer {
                 prefix = digestOf(version.key().file(presentMeta.get().name()));
                 metaSha = presentMeta.get().sha256();
             }
+            int refusedRoots = 0;
             for (Planner.WantedFile file : ordered) {
                 Fetcher.Fetched got = fetcher.fetch(version.key().file(file.name()), file,
                         isRoot(file) ? prefix : null, n -> {
@@ -121,16 +127,30 @@ final class Installer {
                                 LOG.info("mirror " + remote + ": " + progress.snapshot());
                             }
                         });
+                if (isRoot(file) && file.fingerprint() != null && !file.fingerprint().equals(got.combined())) {
+                    got.pending().close();
+                    refusedRoots++;
+                    skipped.add(new Problem(file.url().toString(), "not mirrored: the version's metadata tarball "
+                            + "followed by this file hashes to " + got.combined() + ", but the upstream lists this "
+                            + "image as " + file.fingerprint() + " (clients refuse it there too); the upstream must "
+                            + "list the image's own metadata tarball, in a version of its own (incus-simplestreams "
+                            + "merges a container and a VM created in the same minute into one version)"));
+                    continue;
+                }
+                kept.add(file);
                 downloads.add(got);
                 if (isMetadata(file)) {
                     prefix = got.state();
                     metaSha = got.sha256();
                 }
             }
+            if (refusedRoots > 0 && refusedRoots == version.files().stream().filter(Installer::isRoot).count()) {
+                return false;
+            }
             state.own(dir, remote);
             writeMetadataJson(remote, version);
-            for (int i = ordered.size() - 1; i >= 0; i--) {
-                Planner.WantedFile file = ordered.get(i);
+            for (int i = kept.size() - 1; i >= 0; i--) {
+                Planner.WantedFile file = kept.get(i);
                 Fetcher.Fetched got = downloads.get(i);
                 boolean replace = stat(version.key().file(file.name())).isPresent();
                 StoredFile stored = got.pending().commit(replace);

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,8 +92,8 @@ public final class MirrorService implements AutoCloseable {
         final AtomicLong fetchedFiles = new AtomicLong();
         final AtomicLong fetchedBytes = new AtomicLong();
         volatile UpstreamClient.Document index;
-        volatile UpstreamClient.Document images;
-        volatile URI imagesUrl;
+        /** Each products document as last read (with its body, so one that did not change can be planned again). */
+        volatile Map<URI, UpstreamClient.Document> documents = Map.of();
         volatile boolean clean;
         volatile Instant lastStarted;
         volatile Instant lastFinished;
@@ -247,22 +248,36 @@ public final class MirrorService implements AutoCloseable {
         try {
             URI indexUrl = remote.url().resolve(UpstreamCatalog.INDEX);
             UpstreamClient.Document index = client.document(indexUrl, rs.clean ? rs.index : null);
-            URI imagesUrl = index.body() == null ? rs.imagesUrl
-                    : UpstreamCatalog.imagesUrl(remote.url(), indexUrl, index.body());
-            UpstreamClient.Document images = client.document(imagesUrl,
-                    rs.clean && imagesUrl.equals(rs.imagesUrl) ? rs.images : null);
-            if (images.body() == null) {
+            List<URI> imagesUrls = index.body() == null ? List.copyOf(rs.documents.keySet())
+                    : UpstreamCatalog.imagesUrls(remote.url(), indexUrl, index.body());
+            Map<URI, UpstreamClient.Document> documents = new LinkedHashMap<>();
+            boolean unchanged = rs.clean && imagesUrls.equals(List.copyOf(rs.documents.keySet()));
+            for (URI imagesUrl : imagesUrls) {
+                UpstreamClient.Document before = rs.clean ? rs.documents.get(imagesUrl) : null;
+                UpstreamClient.Document images = client.document(imagesUrl, before);
+                unchanged &= images.body() == null;
+                documents.put(imagesUrl, images.body() == null ? before : images);
+            }
+            if (unchanged) {
                 LOG.fine(() -> "mirror " + remote.name() + ": upstream unchanged");
             } else {
-                List<UpstreamCatalog.Product> products = UpstreamCatalog.products(imagesUrl, images.body());
+                List<UpstreamCatalog.Product> products = new ArrayList<>();
+                for (Map.Entry<URI, UpstreamClient.Document> document : documents.entrySet()) {
+                    products.addAll(UpstreamCatalog.products(document.getKey(), document.getValue().body()));
+                }
                 Planner.Plan plan = Planner.plan(remote, remote.url(), products,
                         new LocalContent(store, state, catalogue.get(), remote.name()));
                 rs.skipped = plan.problems();
                 plan.problems().forEach(p -> LOG.info("mirror " + remote.name() + ": skipped " + p));
-                changed = installer.install(remote.name(), plan, problems, p -> rs.progress = p, bytes -> {
+                List<Problem> refused = new ArrayList<>();
+                changed = installer.install(remote.name(), plan, problems, refused, p -> rs.progress = p, bytes -> {
                     rs.fetchedFiles.incrementAndGet();
                     rs.fetchedBytes.addAndGet(bytes);
                 });
+                refused.forEach(p -> LOG.info("mirror " + remote.name() + ": skipped " + p));
+                refused.addAll(plan.problems());
+                Collections.sort(refused);
+                rs.skipped = List.copyOf(refused);
                 Set<VersionKey> retired = new HashSet<>();
                 Set<String> wanted = new HashSet<>();
                 plan.versions().forEach(v -> wanted.add(v.key().directory()));
@@ -274,8 +289,7 @@ public final class MirrorService implements AutoCloseable {
                 rs.retired = Set.copyOf(retired);
             }
             rs.index = index;
-            rs.images = images;
-            rs.imagesUrl = imagesUrl;
+            rs.documents = documents;
         } catch (UpstreamException e) {
             problems.add(new Problem(e.url().toString(), e.reason()));
             events.failed(remote.name());

@@ -16,12 +16,14 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,10 +35,25 @@ import java.util.regex.Pattern;
 public final class Planner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern COMPACT_VERSION = Pattern.compile("\\d{8}_\\d{4}");
+    /**
+     * Version spellings producers use, each mapped onto this layout's {@code YYYYMMDD_HH:MM}: lxd-imagebuilder's
+     * {@code YYYYMMDD_HHMM}, incus-simplestreams' {@code YYYYMMDDHHMM} (from the image's creation date), and
+     * cloud-images' {@code YYYYMMDD} with respins {@code YYYYMMDD.N} (as minutes past midnight).
+     */
+    private static final Map<Pattern, String> VERSION_SPELLINGS = Map.of(
+            Pattern.compile("(\\d{8})_(\\d{2})(\\d{2})"), "$1_$2:$3",
+            Pattern.compile("(\\d{8})(\\d{2})(\\d{2})"), "$1_$2:$3",
+            Pattern.compile("(\\d{8})"), "$1_00:00",
+            Pattern.compile("(\\d{8})\\.(\\d)"), "$1_00:0$2",
+            Pattern.compile("(\\d{8})\\.(\\d{2})"), "$1_00:$2");
 
-    /** One file to have locally: our file name, where to fetch it, and what it must be. */
-    public record WantedFile(String name, URI url, long size, String sha256) {
+    private static final List<String> VM_DISKS = List.of("disk-kvm.img", "disk1.img", "uefi1.img");
+
+    /**
+     * One file to have locally: our file name, where to fetch it, and what it must be. {@code fingerprint}: for
+     * a root file, the image fingerprint the upstream lists for it (null when it lists none).
+     */
+    public record WantedFile(String name, URI url, long size, String sha256, String fingerprint) {
     }
 
     /** One version to have locally, with the {@code metadata.json} that carries the upstream's product facts. */
@@ -63,22 +80,29 @@ public final class Planner {
     public static Plan plan(Remote remote, URI base, List<UpstreamCatalog.Product> products, Local local) {
         List<WantedVersion> wanted = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        Map<ProductKey, String> claimed = new HashMap<>();
         for (UpstreamCatalog.Product product : products) {
-            plan(remote, base, product, local, wanted, problems);
+            plan(remote, base, product, local, claimed, wanted, problems);
         }
         Collections.sort(problems);
         return new Plan(List.copyOf(wanted), List.copyOf(problems));
     }
 
+    /** {@code claimed}: the upstream product id each local product was planned from, so far. */
     private static void plan(Remote remote, URI base, UpstreamCatalog.Product product, Local local,
-            List<WantedVersion> wanted, List<Problem> problems) {
+            Map<ProductKey, String> claimed, List<WantedVersion> wanted, List<Problem> problems) {
         String where = "upstream product " + product.id();
+        // The product's fields, which is what clients read: ids are opaque, and producers order their parts
+        // differently (incus-simplestreams writes os:release:variant:arch). Directory names of os are lowercase,
+        // like the ids that carry them (lxd-imagebuilder gives its own, next to a display name); without a
+        // variant clients show none, and this layout needs one.
+        String os = product.distro() != null ? product.distro() : value(product.os()).toLowerCase(Locale.ROOT);
+        String variant = product.variant() == null ? "default" : product.variant();
         ProductKey key;
         try {
-            key = productKey(product);
+            key = Layout.productKey(os, value(product.release()), value(product.arch()), variant);
         } catch (LayoutException e) {
-            if (remote.wants(value(product.os()), value(product.release()), value(product.arch()),
-                    value(product.variant()), null)) {
+            if (remote.wants(os, value(product.release()), value(product.arch()), variant, null)) {
                 problems.add(new Problem(where, "not mirrored: " + e.getMessage()));
             }
             return;
@@ -86,7 +110,17 @@ public final class Planner {
         if (!remote.wants(key.os(), key.release(), key.arch(), key.variant(), null)) {
             return;
         }
+        // Ids are opaque, so two upstream products (say a released and a daily stream) may share all four facts.
+        String first = claimed.putIfAbsent(key, product.id());
+        if (first != null) {
+            problems.add(new Problem(where, "not mirrored: upstream product " + first + " has the same os, release, "
+                    + "arch and variant and is mirrored as " + key.directory()));
+            return;
+        }
         List<WantedVersion> versions = new ArrayList<>();
+        // Clients order versions as strings, newest last: walking the upstream's names in that order, each one
+        // must land after the previous one here too, or the newest there would not be the newest here.
+        String previous = null;
         for (Map.Entry<String, Map<String, UpstreamCatalog.Item>> version : product.versions().entrySet()) {
             VersionKey versionKey;
             try {
@@ -95,11 +129,14 @@ public final class Planner {
                 problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: " + e.getMessage()));
                 continue;
             }
-            if (versions.stream().anyMatch(v -> v.key().equals(versionKey))) {
-                problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: another upstream "
-                        + "version is also named " + versionKey.version() + " here"));
+            if (previous != null && versionKey.version().compareTo(previous) <= 0) {
+                problems.add(new Problem(where + " version " + version.getKey(), "not mirrored: "
+                        + (versionKey.version().equals(previous) ? "another upstream version is also named "
+                        + previous + " here" : "it would be named " + versionKey.version() + " here, which sorts "
+                        + "before " + previous + " although the upstream sorts it after")));
                 continue;
             }
+            previous = versionKey.version();
             List<WantedFile> files = new ArrayList<>();
             String rejection = files(remote, base, key, version.getValue(), files);
             if (rejection != null) {
@@ -127,23 +164,15 @@ public final class Planner {
         }
     }
 
-    /**
-     * Some servers name versions {@code YYYYMMDD_HHMM}; this layout spells the same moment {@code YYYYMMDD_HH:MM},
-     * which sorts the same way. Anything else is taken as it is (and refused if it is not a date).
-     */
+    /** The upstream's version name in this layout's spelling; other names are returned as they are. */
     private static String localVersionName(String upstream) {
-        return COMPACT_VERSION.matcher(upstream).matches()
-                ? upstream.substring(0, 11) + ":" + upstream.substring(11) : upstream;
-    }
-
-    /** Directory names from the product id (what the upstream's own tree is likely to use), else its fields. */
-    private static ProductKey productKey(UpstreamCatalog.Product product) throws LayoutException {
-        String[] id = product.id().split(":", -1);
-        if (id.length == 4) {
-            return Layout.productKey(id[0], id[1], id[2], id[3]);
+        for (Map.Entry<Pattern, String> spelling : VERSION_SPELLINGS.entrySet()) {
+            Matcher matcher = spelling.getKey().matcher(upstream);
+            if (matcher.matches()) {
+                return matcher.replaceFirst(spelling.getValue());
+            }
         }
-        return Layout.productKey(value(product.os()).toLowerCase(Locale.ROOT), value(product.release()),
-                value(product.arch()), value(product.variant()));
+        return upstream;
     }
 
     private static String value(String text) {
@@ -152,7 +181,7 @@ public final class Planner {
 
     /**
      * Picks the items this server needs, under its own file names: one metadata tarball (LXD's, else Incus's),
-     * the wanted root files (squashfs, else root.tar.xz, for containers; the disk for VMs) or a unified
+     * the wanted root files (squashfs, else root.tar.xz, for containers; one disk for VMs) or a unified
      * tarball. Deltas are not mirrored: clients fall back to the full file. Returns why the version cannot be
      * mirrored, or null.
      */
@@ -174,9 +203,12 @@ public final class Planner {
                 chosen.put("root.tar.xz", byFtype.get("root.tar.xz"));
             }
         }
-        if (vms && byFtype.containsKey("disk-kvm.img")) {
-            chosen.put("disk.qcow2", byFtype.get("disk-kvm.img"));
+        if (vms) {
+            // LXD's older VM items (cloud-images) are qcow2 disks too, with a fingerprint of their own.
+            VM_DISKS.stream().filter(byFtype::containsKey).findFirst()
+                    .ifPresent(disk -> chosen.put("disk.qcow2", byFtype.get(disk)));
         }
+        Map<String, String> fingerprints = Map.of();
         if (!chosen.isEmpty()) {
             String meta = byFtype.containsKey("lxd.tar.xz") ? "lxd.tar.xz"
                     : byFtype.containsKey("incus.tar.xz") ? "incus.tar.xz" : null;
@@ -184,6 +216,7 @@ public final class Planner {
                 return "root files but no metadata tarball (lxd.tar.xz or incus.tar.xz item)";
             }
             chosen.put(meta, byFtype.get(meta));
+            fingerprints = byFtype.get(meta).fingerprints();
         } else if (containers) {
             for (String unified : List.of("lxd_combined.tar.gz", "incus_combined.tar.gz")) {
                 if (byFtype.containsKey(unified)) {
@@ -201,7 +234,8 @@ public final class Planner {
             if (url.isEmpty()) {
                 return "item path '" + item.path() + "' is not a relative path under the remote";
             }
-            files.add(new WantedFile(entry.getKey(), url.get(), item.size(), item.sha256()));
+            files.add(new WantedFile(entry.getKey(), url.get(), item.size(), item.sha256(),
+                    fingerprints.get(item.ftype())));
         }
         return null;
     }

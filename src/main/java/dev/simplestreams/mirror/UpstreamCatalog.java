@@ -24,24 +24,43 @@ public final class UpstreamCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String INDEX = "streams/v1/index.json";
 
-    /** One file of an upstream version. */
-    public record Item(String ftype, String path, long size, String sha256) {
-    }
-
     /**
-     * One upstream product; {@code aliases} is the comma string clients read (may be empty). {@code requirements}
-     * merges LXD's {@code lxd_requirements} and Incus's {@code requirements} (empty when neither is given).
+     * One file of an upstream version. {@code fingerprints}: what a metadata item says the image of each root
+     * ftype is, sha256(metadata + root), from its {@code combined_*_sha256} fields (empty for other items).
      */
-    public record Product(String id, String os, String release, String arch, String variant, String releaseTitle,
-            String aliases, SortedMap<String, Map<String, Item>> versions, Facts facts) {
+    public record Item(String ftype, String path, long size, String sha256, Map<String, String> fingerprints) {
 
-        public Product(String id, String os, String release, String arch, String variant, String releaseTitle,
-                String aliases, SortedMap<String, Map<String, Item>> versions) {
-            this(id, os, release, arch, variant, releaseTitle, aliases, versions, Facts.NONE);
+        public Item(String ftype, String path, long size, String sha256) {
+            this(ftype, path, size, sha256, Map.of());
         }
     }
 
-    /** What an upstream product says beyond names and files, kept by the mirror; null or empty when not given. */
+    /** A metadata item's combined-hash fields and the root ftype each is for; the legacy name last. */
+    private static final List<Map.Entry<String, String>> COMBINED_FIELDS = List.of(
+            Map.entry("combined_squashfs_sha256", "squashfs"),
+            Map.entry("combined_disk-kvm-img_sha256", "disk-kvm.img"),
+            Map.entry("combined_disk1-img_sha256", "disk1.img"),
+            Map.entry("combined_uefi1-img_sha256", "uefi1.img"),
+            Map.entry("combined_rootxz_sha256", "root.tar.xz"),
+            Map.entry("combined_sha256", "root.tar.xz"));
+
+    /**
+     * One upstream product; {@code aliases} is the comma string clients read (may be empty). {@code distro}:
+     * lxd-imagebuilder's directory name for the os, whose {@code os} is a display name (null elsewhere).
+     */
+    public record Product(String id, String os, String distro, String release, String arch, String variant,
+            String releaseTitle, String aliases, SortedMap<String, Map<String, Item>> versions, Facts facts) {
+
+        public Product(String id, String os, String release, String arch, String variant, String releaseTitle,
+                String aliases, SortedMap<String, Map<String, Item>> versions) {
+            this(id, os, null, release, arch, variant, releaseTitle, aliases, versions, Facts.NONE);
+        }
+    }
+
+    /**
+     * What an upstream product says beyond names and files, kept by the mirror; null or empty when not given.
+     * {@code requirements} merges LXD's {@code lxd_requirements} and Incus's {@code requirements}.
+     */
     public record Facts(String releaseCodename, SortedMap<String, String> requirements, String supportEol,
             Boolean supported) {
 
@@ -51,22 +70,36 @@ public final class UpstreamCatalog {
     private UpstreamCatalog() {
     }
 
-    /** The products document index.json points at ({@code datatype: image-downloads}). */
-    public static URI imagesUrl(URI base, URI indexUrl, byte[] index) throws UpstreamException {
+    /**
+     * The products documents index.json lists, as clients take them: {@code datatype: image-downloads}, a path
+     * and a non-empty {@code products} list; clients merge their products, so the mirror does too. Empty when
+     * the upstream lists no products at all.
+     */
+    public static List<URI> imagesUrls(URI base, URI indexUrl, byte[] index) throws UpstreamException {
         JsonNode root = tree(indexUrl, index);
         JsonNode entries = root.get("index");
         if (entries == null || !entries.isObject()) {
             throw new UpstreamException(indexUrl, "has no 'index' object; is this a simplestreams remote?");
         }
+        List<URI> urls = new ArrayList<>();
+        boolean downloads = false;
         for (Iterator<JsonNode> it = entries.elements(); it.hasNext(); ) {
             JsonNode entry = it.next();
-            if ("image-downloads".equals(entry.path("datatype").asText()) && entry.path("path").isTextual()) {
-                return resolve(base, entry.get("path").asText())
+            boolean isDownloads = "image-downloads".equals(entry.path("datatype").asText());
+            downloads |= isDownloads;
+            if (isDownloads && entry.path("path").isTextual() && !entry.path("products").isEmpty()) {
+                URI url = resolve(base, entry.get("path").asText())
                         .orElseThrow(() -> new UpstreamException(indexUrl, "the image-downloads path '"
                                 + entry.get("path").asText() + "' is not a relative path under the remote"));
+                if (!urls.contains(url)) {
+                    urls.add(url);
+                }
             }
         }
-        throw new UpstreamException(indexUrl, "lists no image-downloads document");
+        if (!downloads) {
+            throw new UpstreamException(indexUrl, "lists no image-downloads document");
+        }
+        return urls;
     }
 
     public static List<Product> products(URI imagesUrl, byte[] images) throws UpstreamException {
@@ -149,8 +182,8 @@ public final class UpstreamCatalog {
         Facts facts = new Facts(text(url, where, node, "release_codename"), requirements(node),
                 text(url, where, node, "support_eol"),
                 supported != null && supported.isBoolean() ? supported.asBoolean() : null);
-        return new Product(id, text(url, where, node, "os"), text(url, where, node, "release"),
-                text(url, where, node, "arch"), text(url, where, node, "variant"),
+        return new Product(id, text(url, where, node, "os"), text(url, where, node, "distro"),
+                text(url, where, node, "release"), text(url, where, node, "arch"), text(url, where, node, "variant"),
                 text(url, where, node, "release_title"), text(url, where, node, "aliases"), versions, facts);
     }
 
@@ -178,8 +211,16 @@ public final class UpstreamCatalog {
         if (size != null && !size.isNull() && !size.isIntegralNumber()) {
             throw new UpstreamException(url, where + ": 'size' is not an integer");
         }
+        Map<String, String> fingerprints = new LinkedHashMap<>();
+        for (Map.Entry<String, String> field : COMBINED_FIELDS) {
+            String value = text(url, where, node, field.getKey());
+            if (value != null) {
+                fingerprints.putIfAbsent(field.getValue(), value);
+            }
+        }
         return new Item(text(url, where, node, "ftype"), text(url, where, node, "path"),
-                size == null || size.isNull() ? -1 : size.asLong(), text(url, where, node, "sha256"));
+                size == null || size.isNull() ? -1 : size.asLong(), text(url, where, node, "sha256"),
+                Map.copyOf(fingerprints));
     }
 
     private static String text(URI url, String where, JsonNode node, String field) throws UpstreamException {

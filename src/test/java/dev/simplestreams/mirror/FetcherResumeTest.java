@@ -85,7 +85,7 @@ class FetcherResumeTest {
 
     private Planner.WantedFile wanted(String sha256) {
         return new Planner.WantedFile("rootfs.squashfs",
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/file"), file.length, sha256);
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/file"), file.length, sha256, null);
     }
 
     @Test
