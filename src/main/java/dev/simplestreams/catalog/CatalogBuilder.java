@@ -260,7 +260,8 @@ public final class CatalogBuilder {
                         && entry.getValue().stream().map(FileFacts::sha256).distinct().count() > 1) {
                     return reject(dir, "holds different files of the same kind ("
                             + entry.getValue().stream().map(FileFacts::name).sorted().collect(Collectors.joining(", "))
-                            + "); delete all but one (HTTP DELETE where ALLOW_DELETES is on, otherwise on the server's disk)");
+                            + "); delete all but one (HTTP DELETE where ALLOW_DELETES is on, otherwise on the "
+                            + "server's disk)");
                 }
             }
             FileFacts meta = first(byKind, FileKind.METADATA);

@@ -140,8 +140,8 @@ public final class CataloguePage {
         if (clients.scheme().equals("http")) {
             // Viewed over plain HTTP with no PUBLIC_URL: the page cannot know the address clients need.
             html.append("<p class=\"warn\">lxc and incus only accept HTTPS remotes: replace the address below "
-                    + "with this server's HTTPS address (its own TLS port, or the TLS proxy in front of it); the server's "
-                    + "PUBLIC_URL setting makes this page show it.</p>");
+                    + "with this server's HTTPS address (its own TLS port, or the TLS proxy in front of it); the "
+                    + "server's PUBLIC_URL setting makes this page show it.</p>");
         }
         html.append("<p class=\"muted\">A certificate from a private CA must be trusted first (Debian's lxc and "
                 + "incus; the lxd snap reads ~/snap/lxd/common/config/ instead): without it <code>remote add</code> "

@@ -30,7 +30,8 @@ public final class PageServlet extends HttpServlet {
         PublicUrl clients = configured == null ? url : configured;
         Rendered page = last;
         if (page == null || page.catalog() != catalog || !page.url().equals(url)) {
-            page = new Rendered(catalog, url, CataloguePage.render(catalog, url, clients).getBytes(StandardCharsets.UTF_8));
+            page = new Rendered(catalog, url,
+                    CataloguePage.render(catalog, url, clients).getBytes(StandardCharsets.UTF_8));
             if (catalog != null) {
                 last = page;
             }
