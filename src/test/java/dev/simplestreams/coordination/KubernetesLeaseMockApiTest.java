@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.simplestreams.testing.CapturedLog;
 import dev.simplestreams.testing.Cli;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -37,10 +38,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -276,24 +274,7 @@ class KubernetesLeaseMockApiTest {
         }
         Config unreachable = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + closedPort)
                 .withNamespace("test").build();
-        Queue<LogRecord> records = new ConcurrentLinkedQueue<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger fabric8 = Logger.getLogger("io.fabric8.kubernetes.client.extended.leaderelection");
-        fabric8.addHandler(handler);
-        try {
+        try (CapturedLog log = CapturedLog.of("io.fabric8.kubernetes.client.extended.leaderelection")) {
             KubernetesLease lease = new KubernetesLease(unreachable, LEASE, "pod-a", LEASE_TIME, RENEW, RETRY);
             leases.add(lease);
             lease.start(new Leadership.Listener() {
@@ -308,13 +289,12 @@ class KubernetesLeaseMockApiTest {
                 }
             });
             // A warning on each try, with the failed request attached.
-            await("a warning in the log", () -> records.stream().anyMatch(r -> r.getLevel() == Level.WARNING
+            await("a warning in the log", () -> log.records().stream().anyMatch(r -> r.getLevel() == Level.WARNING
                     && new SimpleFormatter().formatMessage(r).contains("test - " + LEASE + " (pod-a)")
                     && r.getThrown() != null), STARTUP,
-                    () -> records.stream().map(r -> r.getLevel() + " " + new SimpleFormatter().formatMessage(r)).toList());
+                    () -> log.records().stream().map(r -> r.getLevel() + " " + new SimpleFormatter().formatMessage(r))
+                            .toList());
             assertFalse(lease.isLeader());
-        } finally {
-            fabric8.removeHandler(handler);
         }
     }
 

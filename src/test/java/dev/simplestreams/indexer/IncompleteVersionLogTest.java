@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.TestRepository;
+import dev.simplestreams.testing.CapturedLog;
 import dev.simplestreams.testing.Trees;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,34 +23,19 @@ class IncompleteVersionLogTest {
 
     private static final String PRODUCT = "debian:bookworm:amd64:default";
     private static final String VERSION = "20261120_08:00";
-    private static final Logger INDEXER_LOG = Logger.getLogger(Indexer.class.getName());
 
     @TempDir
     Path root;
-    private final List<LogRecord> records = new ArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private CapturedLog log;
 
     @BeforeEach
     void capture() {
-        INDEXER_LOG.addHandler(handler);
+        log = CapturedLog.of(Indexer.class.getName());
     }
 
     @AfterEach
     void release() {
-        INDEXER_LOG.removeHandler(handler);
+        log.close();
     }
 
     @Test
@@ -63,16 +46,16 @@ class IncompleteVersionLogTest {
         assertEquals(1, repo.indexer().fullScan().problems().size(), "the problem list keeps it");
         assertEquals(List.of(Level.INFO), levels());
 
-        records.clear();
+        log.clear();
         repo.indexer().fullScan();
         assertEquals(List.of(), levels(), "nothing new on the next pass");
 
         Trees.touch(meta, System.currentTimeMillis() - Indexer.INCOMPLETE_GRACE.toMillis() - 60_000);
         repo.indexer().fullScan();
         assertEquals(List.of(Level.WARNING), levels());
-        assertTrue(records.get(0).getParameters()[1].toString().contains("incomplete"));
+        assertTrue(log.records().get(0).getParameters()[1].toString().contains("incomplete"));
 
-        records.clear();
+        log.clear();
         repo.indexer().fullScan();
         assertEquals(List.of(), levels(), "warned once");
     }
@@ -99,6 +82,6 @@ class IncompleteVersionLogTest {
     }
 
     private List<Level> levels() {
-        return records.stream().map(LogRecord::getLevel).toList();
+        return log.records().stream().map(LogRecord::getLevel).toList();
     }
 }
