@@ -44,7 +44,11 @@ if [ ${#need_bp[@]} -gt 0 ] && ! grep -rqs "bookworm-backports" /etc/apt/sources
   # Incus is only packaged for Debian 12 in backports; reuse the mirror the machine already uses.
   mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
     | awk '/^URIs:/ {print $2} /^deb / {print $2}' | grep -E '/debian/?$' | sed -n 1p || true)
-  mirror=${mirror:-http://deb.debian.org/debian}
+  if [ -z "$mirror" ]; then
+    echo "install-deps: apt has no Debian mirror configured (a URIs: or deb line ending in /debian), so" \
+      "bookworm-backports cannot be added for ${need_bp[*]}; configure apt's Debian sources and run again" >&2
+    exit 1
+  fi
   printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     "$mirror" > /etc/apt/sources.list.d/bookworm-backports.sources
 fi

@@ -227,7 +227,7 @@ final class ShippedImage implements AutoCloseable, ExtensionContext.Store.Closea
         return List.of(podman.podmanOk("image", "inspect", "--format", "{{.Id}}", name).strip(), rootfsId);
     }
 
-    /** The Debian mirror this machine's apt uses (deb822 or one-line sources), else deb.debian.org. */
+    /** The Debian mirror this machine's apt uses (deb822 or one-line sources); none is a clear failure. */
     static String debianMirror() {
         List<Path> sources = new ArrayList<>();
         sources.add(Path.of("/etc/apt/sources.list"));
@@ -249,7 +249,8 @@ final class ShippedImage implements AutoCloseable, ExtensionContext.Store.Closea
                 }
             }
         }
-        return "http://deb.debian.org/debian";
+        throw new AssertionError("apt has no Debian mirror configured (a URIs: or deb line ending in /debian in "
+                + sources + "); the stand-in base image installs from the mirror this machine uses");
     }
 
     String tag() {
