@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.TestRepository;
+import dev.simplestreams.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

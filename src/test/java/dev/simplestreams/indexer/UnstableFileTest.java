@@ -11,6 +11,7 @@ import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.simplestreams.indexer;
+package dev.simplestreams.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -7,18 +7,18 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Waiting for the background indexer. Deadlines are generous because the suite shares slow, busy machines;
+ * Waiting for what the server does in the background (the indexer, above all). Deadlines are generous because the suite shares slow, busy machines;
  * a passing wait returns as soon as the condition holds, so they cost nothing when things work.
  */
-final class Eventually {
+public final class Eventually {
 
-    static final Duration DEFAULT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT = Duration.ofSeconds(20);
 
     private Eventually() {
     }
 
     /** Polls {@code value} until {@code done} holds for it; fails with {@code describe} of the last value. */
-    static <T> T await(String what, Supplier<T> value, Predicate<T> done) {
+    public static <T> T await(String what, Supplier<T> value, Predicate<T> done) {
         long deadline = System.nanoTime() + DEFAULT.toNanos();
         T last = value.get();
         while (!done.test(last)) {

@@ -1,0 +1,168 @@
+package dev.simplestreams.upload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simplestreams.catalog.TestRepository;
+import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.store.DataRoot;
+import dev.simplestreams.store.FileSystemStore;
+import dev.simplestreams.store.HashCache;
+import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.Eventually;
+import dev.simplestreams.testing.RootFiles;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The write path without HTTP: {@link UploadBatch} placing and storing files, {@link Committer} deciding
+ * between created, unchanged, replaced and stored aside, and {@link DeleteService}, each answer checked against
+ * the tree and the catalogue a real indexer publishes.
+ */
+class WritePathTest {
+
+    private static final String PRODUCT = "ubuntu:jammy:amd64:default";
+    private static final String DIR = "ubuntu/jammy/amd64/default/20261125_14:05/";
+    private static final byte[] META = TestRepository.metadataTarball(PRODUCT);
+    private static final byte[] ROOT = RootFiles.squashfs("the root".getBytes(StandardCharsets.UTF_8));
+
+    @TempDir
+    Path data;
+    private FileSystemStore store;
+    private IndexerService indexer;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = new FileSystemStore(new DataRoot(data));
+        indexer = TestRepository.newService(store, null, Duration.ofMillis(100), Duration.ofHours(1));
+        indexer.start();
+        Eventually.await("the first catalogue", indexer::current, c -> c != null);
+    }
+
+    @AfterEach
+    void stop() {
+        indexer.close();
+    }
+
+    private UploadBatch batch(boolean allowOverwrites) {
+        return new UploadService(store, new HashCache(), indexer,
+                new UploadPolicy(allowOverwrites, false, Duration.ofDays(7), 1L << 30)).begin();
+    }
+
+    private static StoredResult store(UploadBatch batch, String name, byte[] content) throws Exception {
+        return batch.store(name, new ByteArrayInputStream(content), content.length);
+    }
+
+    @Test
+    void aVersionIsPublishedOnceItsSecondFileIsStoredWithTheFingerprintOfBoth() throws Exception {
+        UploadBatch batch = batch(false);
+        assertEquals(FileOutcome.CREATED, store(batch, DIR + "lxd.tar.xz", META).result());
+        assertFalse(batch.report().versions().get(0).published(), "a metadata tarball alone is no image");
+
+        StoredResult root = store(batch, DIR + "rootfs.squashfs", ROOT);
+
+        assertEquals(FileOutcome.CREATED, root.result());
+        assertEquals("images/" + DIR + "rootfs.squashfs", root.path());
+        assertEquals(Digests.sha256(ROOT), root.sha256());
+        VersionState version = batch.report().versions().get(0);
+        assertTrue(version.published(), version::toString);
+        assertEquals(List.of(Digests.sha256(META, ROOT)), version.fingerprints());
+        assertArrayEquals(ROOT, Files.readAllBytes(data.resolve("images/" + DIR + "rootfs.squashfs")));
+    }
+
+    @Test
+    void bareNamesArePlacedByTheMetadataTarballAndTheFileBeforeThem() throws Exception {
+        UploadBatch batch = batch(false);
+        StoredResult meta = store(batch, "lxd.tar.xz", META);
+        StoredResult root = store(batch, "rootfs.squashfs", ROOT);
+
+        String version = meta.path().substring(0, meta.path().lastIndexOf('/') + 1);
+        assertTrue(version.startsWith("images/ubuntu/jammy/amd64/default/"), meta.path());
+        assertEquals("placed by its metadata.yaml", meta.note());
+        assertEquals(version + "rootfs.squashfs", root.path());
+        assertTrue(batch.report().versions().get(0).published());
+    }
+
+    @Test
+    void aBareRootFileWithNothingBeforeItIsRefusedAndNothingIsStored() throws Exception {
+        InvalidUploadException e = assertThrows(InvalidUploadException.class,
+                () -> store(batch(false), "rootfs.squashfs", ROOT));
+        assertTrue(e.getMessage().contains("no metadata tarball came before it"), e.getMessage());
+        assertEquals(List.of(), store.list("images"));
+    }
+
+    @Test
+    void theSameBytesAgainAreUnchangedAndOtherBytesAreStoredAsideWhileOverwritesAreOff() throws Exception {
+        store(batch(false), DIR + "lxd.tar.xz", META);
+        store(batch(false), DIR + "rootfs.squashfs", ROOT);
+
+        assertEquals(FileOutcome.UNCHANGED, store(batch(false), DIR + "rootfs.squashfs", ROOT).result());
+        byte[] other = RootFiles.squashfs("another root".getBytes(StandardCharsets.UTF_8));
+        StoredResult aside = store(batch(false), DIR + "rootfs.squashfs", other);
+
+        assertEquals(FileOutcome.STORED_ASIDE, aside.result());
+        assertEquals("images/" + DIR + "rootfs.squashfs", aside.requested());
+        assertTrue(aside.path().startsWith("images/" + DIR + "rootfs.squashfs.conflict-"), aside.path());
+        assertTrue(aside.note().contains("ALLOW_OVERWRITES is off"), aside.note());
+        assertArrayEquals(ROOT, Files.readAllBytes(data.resolve("images/" + DIR + "rootfs.squashfs")), "kept");
+        assertArrayEquals(other, Files.readAllBytes(data.resolve(aside.path())));
+        assertEquals(List.of(Digests.sha256(META, ROOT)), indexer.current().products().get(PRODUCT).versions()
+                .get("20261125_14:05").fingerprints(), "the stored-aside bytes are not published");
+    }
+
+    @Test
+    void otherBytesReplaceTheFileWhenOverwritesAreOn() throws Exception {
+        store(batch(true), DIR + "lxd.tar.xz", META);
+        store(batch(true), DIR + "rootfs.squashfs", ROOT);
+        byte[] other = RootFiles.squashfs("another root".getBytes(StandardCharsets.UTF_8));
+
+        UploadBatch batch = batch(true);
+        assertEquals(FileOutcome.REPLACED, store(batch, DIR + "rootfs.squashfs", other).result());
+
+        assertEquals(List.of(Digests.sha256(META, other)), batch.report().versions().get(0).fingerprints());
+        try (Stream<Path> files = Files.list(data.resolve("images/" + DIR))) {
+            assertEquals(2, files.count(), "replaced in place, nothing beside it");
+        }
+    }
+
+    @Test
+    void deletingAFileTakesItsVersionOutOfTheCatalogueAtOnce() throws Exception {
+        store(batch(false), DIR + "lxd.tar.xz", META);
+        store(batch(false), DIR + "rootfs.squashfs", ROOT);
+        DeleteService deletes = new DeleteService(store, indexer, true);
+
+        DeleteReport report = deletes.delete("images/" + DIR + "rootfs.squashfs");
+
+        assertEquals("images/" + DIR + "rootfs.squashfs", report.deleted());
+        assertFalse(report.version().published(), report.version()::toString);
+        assertTrue(indexer.current().products().isEmpty());
+        assertThrows(NotFoundException.class, () -> deletes.delete("images/" + DIR + "rootfs.squashfs"));
+        DeleteReport whole = deletes.delete("images/" + DIR.substring(0, DIR.length() - 1));
+        assertFalse(whole.version().published());
+        assertEquals(List.of(), store.list("images"));
+    }
+
+    @Test
+    void deletesAreRefusedWhenNotAllowedAndAboveAVersionDirectory() throws Exception {
+        store(batch(false), DIR + "lxd.tar.xz", META);
+        NotAllowedException off = assertThrows(NotAllowedException.class,
+                () -> new DeleteService(store, indexer, false).delete("images/" + DIR + "lxd.tar.xz"));
+        assertTrue(off.getMessage().contains("ALLOW_DELETES"), off.getMessage());
+        InvalidUploadException above = assertThrows(InvalidUploadException.class,
+                () -> new DeleteService(store, indexer, true).delete("images/ubuntu/jammy/amd64/default"));
+        assertTrue(above.getMessage().contains("only a version directory"), above.getMessage());
+        assertEquals(1, store.list("images").size(), "nothing was deleted");
+    }
+}
