@@ -23,7 +23,8 @@ else
   : "${MEM_MIB:=10240}" "${RUNS:=5}" "${VIS_COUNT:=50}" "${BUILD_RUNS:=2}"
 fi
 CMD="bash bench/run.sh $*"
-TOMCAT_VERSION=11.0.24
+# The Tomcat the tests run on, as the pom names it.
+TOMCAT_VERSION=$(sed -n 's:.*<tomcat.version>\(.*\)</tomcat.version>.*:\1:p' pom.xml)
 AUTH=bench:bench-secret
 
 work=$(mktemp -d /var/tmp/ssbench.XXXXXX)

@@ -9,7 +9,8 @@ project=$PWD
 
 bash scripts/install-deps.sh
 
-TOMCAT_VERSION=11.0.24
+# The Tomcat the tests run on, as the pom names it.
+TOMCAT_VERSION=$(sed -n 's:.*<tomcat.version>\(.*\)</tomcat.version>.*:\1:p' pom.xml)
 HTTP_PORT=${HTTP_PORT:-8080}
 HTTPS_PORT=${HTTPS_PORT:-8443}
 export SIMPLESTREAMS_DIR=${SIMPLESTREAMS_DIR:-$project/data}
