@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.TomcatServer;
 import java.io.IOException;
 import java.net.URI;
@@ -12,11 +13,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 
-/** HTTP steps the mirror suites share: reading a server, waiting for a state, a sync on demand. */
+/** Steps the mirror suites share: reading a server, waiting for a state, a sync on demand, a client of it. */
 final class Downstream {
 
     static final String USER = "uploader";
@@ -53,6 +58,23 @@ final class Downstream {
             Thread.sleep(100);
         }
         throw new AssertionError(uri + " did not reach the expected state within 60 s: " + body);
+    }
+
+    /**
+     * The real {@code lxc} or {@code incus} with a configuration of its own under {@code work}, trusting
+     * {@code caCert} for a remote named {@code replica} at {@code url}, which it has added.
+     */
+    static Cli clientWithReplica(String client, Path work, Path caCert, String url) throws IOException {
+        Path conf = work.resolve(client + "-conf");
+        Files.createDirectories(conf.resolve("servercerts"));
+        Files.copy(caCert, conf.resolve("servercerts").resolve("replica.crt"));
+        Map<String, String> env = new HashMap<>();
+        env.put(client.equals("lxc") ? "LXD_CONF" : "INCUS_CONF", conf.toString());
+        env.put("XDG_CACHE_HOME", work.resolve(client + "-cache").toString());
+        env.put("NO_PROXY", "127.0.0.1");
+        Cli cli = Cli.create().env(env);
+        cli.run(client, "remote", "add", "replica", url, "--protocol=simplestreams").orThrow();
+        return cli;
     }
 
     /** The first remote's part of /status. */

@@ -18,7 +18,6 @@ import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -140,15 +139,7 @@ class IncusSimplestreamsIT {
         if (downstreamTls == null) {
             downstreamTls = NginxTlsProxy.start(work.resolve("nginx-down"), ca, downstream.port());
         }
-        Path conf = work.resolve(client + "-conf");
-        Files.createDirectories(conf.resolve("servercerts"));
-        Files.copy(ca.caCert(), conf.resolve("servercerts").resolve("replica.crt"));
-        Map<String, String> env = new HashMap<>();
-        env.put(client.equals("lxc") ? "LXD_CONF" : "INCUS_CONF", conf.toString());
-        env.put("XDG_CACHE_HOME", work.resolve(client + "-cache").toString());
-        env.put("NO_PROXY", "127.0.0.1");
-        Cli cli = Cli.create().env(env);
-        cli.run(client, "remote", "add", "replica", downstreamTls.httpsUrl(), "--protocol=simplestreams").orThrow();
+        Cli cli = Downstream.clientWithReplica(client, work, ca.caCert(), downstreamTls.httpsUrl());
         String fingerprint = upstreamItems().at("/incus.tar.xz/combined_squashfs_sha256").asText();
         JsonNode listed = JSON.readTree(cli.run(client, "image", "list", "replica:", "--format=json").orThrow()
                 .stdout());

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -166,15 +165,7 @@ class MirrorIT {
         if (downstreamTls == null) {
             downstreamTls = NginxTlsProxy.start(work.resolve("nginx-down"), ca, downstream.port());
         }
-        Path conf = work.resolve(client + "-conf");
-        Files.createDirectories(conf.resolve("servercerts"));
-        Files.copy(ca.caCert(), conf.resolve("servercerts").resolve("replica.crt"));
-        Map<String, String> env = new HashMap<>();
-        env.put(client.equals("lxc") ? "LXD_CONF" : "INCUS_CONF", conf.toString());
-        env.put("XDG_CACHE_HOME", work.resolve(client + "-cache").toString());
-        env.put("NO_PROXY", "127.0.0.1");
-        Cli cli = Cli.create().env(env);
-        cli.run(client, "remote", "add", "replica", downstreamTls.httpsUrl(), "--protocol=simplestreams").orThrow();
+        Cli cli = Downstream.clientWithReplica(client, work, ca.caCert(), downstreamTls.httpsUrl());
         JsonNode listed = JSON.readTree(cli.run(client, "image", "list", "replica:", "--format=json").orThrow().stdout());
         String fingerprint = JSON.readTree(get(upstream.uri("/streams/v1/images.json")).body())
                 .at("/products/" + EDGE + "/versions/" + V1 + "/items/lxd.tar.xz/combined_squashfs_sha256").asText();
