@@ -138,27 +138,18 @@ class IngestTest {
     @Test
     void aMetadataTarballIsReadWhileItArrivesAndItsThreadEnds() throws Exception {
         byte[] tarball = Trees.metadataTarXz(Trees.metadataYaml("x86_64", "a", "b", "default"));
-        ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
-        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
-                Inspection inspection = Inspection.of(file)) {
-            Ingest.Digested digested = Ingest.copy(new Dribble(new ByteArrayInputStream(tarball)), pending, null,
-                    Long.MAX_VALUE, tarball.length, inspection);
-            assertEquals("x86_64", digested.metadata().architecture());
-        }
+        Ingest.Digested digested = ingestTarball(new Dribble(new ByteArrayInputStream(tarball)), tarball.length);
+        assertEquals("x86_64", digested.metadata().architecture());
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
 
     @Test
     void aMetadataTarballForAnotherArchitectureIsRefused() throws Exception {
         byte[] tarball = Trees.metadataTarXz(Trees.metadataYaml("aarch64", "a", "b", "default"));
-        ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
-        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
-                Inspection inspection = Inspection.of(file)) {
-            InvalidUploadException e = assertThrows(InvalidUploadException.class, () -> Ingest.copy(
-                    new ByteArrayInputStream(tarball), pending, null, Long.MAX_VALUE, -1, inspection));
-            assertTrue(e.getMessage().contains("metadata.yaml says architecture 'aarch64' but the directory says "
-                    + "'amd64'; upload it under arm64/"), e.getMessage());
-        }
+        InvalidUploadException e = assertThrows(InvalidUploadException.class,
+                () -> ingestTarball(new ByteArrayInputStream(tarball), -1));
+        assertTrue(e.getMessage().contains("metadata.yaml says architecture 'aarch64' but the directory says "
+                + "'amd64'; upload it under arm64/"), e.getMessage());
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
 
@@ -166,13 +157,8 @@ class IngestTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 3, 1024})
     void aShortTarballIsRefusedAtOnce(int size) throws Exception {
-        ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
-        try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
-                Inspection inspection = Inspection.of(file)) {
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(InvalidUploadException.class,
-                    () -> Ingest.copy(new ByteArrayInputStream(new byte[size]), pending, null, Long.MAX_VALUE, -1,
-                            inspection)));
-        }
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(InvalidUploadException.class,
+                () -> ingestTarball(new ByteArrayInputStream(new byte[size]), -1)));
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
 
@@ -180,14 +166,19 @@ class IngestTest {
     void aTarballWithoutMetadataIsRefusedWhateverItsSize() throws Exception {
         byte[] random = new byte[3 << 20];
         new Random(7).nextBytes(random);
+        InvalidUploadException e = assertThrows(InvalidUploadException.class,
+                () -> ingestTarball(new Dribble(new ByteArrayInputStream(random)), -1));
+        assertTrue(e.getMessage().startsWith("lxd.tar.xz: "), e.getMessage());
+        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
+    }
+
+    /** An upload of {@code body} as a version's lxd.tar.xz, inspected as it streams in. */
+    private Ingest.Digested ingestTarball(InputStream body, long length) throws Exception {
         ImageFile file = Layout.parseFile("images/a/b/amd64/default/20260101_00:00/lxd.tar.xz");
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create(file.path());
                 Inspection inspection = Inspection.of(file)) {
-            InvalidUploadException e = assertThrows(InvalidUploadException.class, () -> Ingest.copy(
-                    new Dribble(new ByteArrayInputStream(random)), pending, null, Long.MAX_VALUE, -1, inspection));
-            assertTrue(e.getMessage().startsWith("lxd.tar.xz: "), e.getMessage());
+            return Ingest.copy(body, pending, null, Long.MAX_VALUE, length, inspection);
         }
-        Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
 
     private static Inspection inspection() {
