@@ -107,4 +107,13 @@ public final class Trees {
             }
         }
     }
+
+    /**
+     * Waits for a server's first pass to write the catalogue, for tests that compare the whole tree before and
+     * after a request: the first catalogue appearing mid-request is not the request's doing.
+     */
+    public static void awaitFirstCatalogue(Path root) {
+        Path index = root.resolve("streams/v1/index.json");
+        Eventually.await("the first catalogue under " + root, () -> Files.exists(index), Boolean::booleanValue);
+    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
@@ -57,9 +56,7 @@ class UploadContentIT {
         Files.write(version.resolve("lxd.tar.xz"), Trees.metadataTarXz(Trees.metadataYaml("x86_64", "ubuntu", "jammy",
                 "default")));
         server = TomcatServer.start(data, Map.of("UPLOAD_USER", "u", "UPLOAD_PASSWORD", "p", "ALLOW_OVERWRITES", "1"));
-        // The rows compare the tree before and after each request, so the first pass must have written the catalogue.
-        Path index = data.resolve("streams/v1/index.json");
-        Eventually.await("the first catalogue", () -> Files.exists(index), Boolean::booleanValue);
+        Trees.awaitFirstCatalogue(data);
     }
 
     @AfterAll

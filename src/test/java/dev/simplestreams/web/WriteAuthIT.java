@@ -52,6 +52,7 @@ class WriteAuthIT {
         Trees.settled(data);
         DATA.put(name, data);
         SERVERS.put(name, TomcatServer.start(data, settings, users));
+        Trees.awaitFirstCatalogue(data);
     }
 
     @AfterAll
