@@ -5,10 +5,10 @@ set -euo pipefail
 
 want_tests=${1:-}
 
-base=(openjdk-17-jdk-headless maven curl ca-certificates openssl)
+base=(openjdk-17-jdk-headless maven curl ca-certificates openssl xdelta3)
 tests=(nginx-light lxd lxd-client squashfs-tools xz-utils qemu-utils busybox-static
   buildah podman runc conmon slirp4netns catatonit mmdebstrap uidmap chromium chromium-driver
-  ceph-mon ceph-osd radosgw ceph-common)
+  ceph-mon ceph-osd radosgw ceph-common slapd ldap-utils gnupg gpgv)
 # incus-extra holds incus-simplestreams, which writes the static tree the mirror tests mirror.
 backports=(incus-client incus-base incus-extra)
 
