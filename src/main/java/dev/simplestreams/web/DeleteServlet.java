@@ -1,7 +1,7 @@
 package dev.simplestreams.web;
 
-import dev.simplestreams.upload.DeleteService;
-import dev.simplestreams.upload.UploadException;
+import dev.simplestreams.write.DeleteService;
+import dev.simplestreams.write.WriteException;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,7 +30,7 @@ public final class DeleteServlet extends HttpServlet {
         String target = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         try {
             JsonResponses.write(response, HttpServletResponse.SC_OK, deletes.delete(target));
-        } catch (UploadException e) {
+        } catch (WriteException e) {
             WriteFailures.answer(response, e, null);
         }
     }

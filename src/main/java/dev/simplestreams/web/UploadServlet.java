@@ -4,15 +4,13 @@ import dev.simplestreams.catalog.ClientCaches;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.metrics.ServerMetrics;
-import dev.simplestreams.upload.InvalidUploadException;
-import dev.simplestreams.upload.MultipartReader;
-import dev.simplestreams.upload.TooLargeException;
-import dev.simplestreams.upload.UploadBatch;
-import dev.simplestreams.upload.UploadException;
-import dev.simplestreams.upload.UploadPolicy;
-import dev.simplestreams.upload.UploadReport;
-import dev.simplestreams.upload.UploadService;
-import dev.simplestreams.upload.VersionState;
+import dev.simplestreams.write.MultipartReader;
+import dev.simplestreams.write.UploadBatch;
+import dev.simplestreams.write.UploadPolicy;
+import dev.simplestreams.write.UploadReport;
+import dev.simplestreams.write.UploadService;
+import dev.simplestreams.write.VersionState;
+import dev.simplestreams.write.WriteException;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,7 +35,7 @@ public final class UploadServlet extends HttpServlet {
 
     @FunctionalInterface
     private interface Body {
-        void storeInto(UploadBatch batch) throws UploadException, IOException;
+        void storeInto(UploadBatch batch) throws WriteException, IOException;
     }
 
     @Override
@@ -72,7 +70,7 @@ public final class UploadServlet extends HttpServlet {
                 batch.store(directory + fileName(part), part.content(), -1);
             }
             if (!any) {
-                throw new InvalidUploadException("the request holds no file; send each with a file name, e.g. "
+                throw WriteException.invalid("the request holds no file; send each with a file name, e.g. "
                         + "curl -F 'file=@meta.tar.xz;filename=<os>/<release>/<arch>/<variant>/<version>/lxd.tar.xz'");
             }
         });
@@ -84,7 +82,7 @@ public final class UploadServlet extends HttpServlet {
         String name = path.startsWith(IMAGES) ? path.substring(IMAGES.length()) : "";
         handle(request, response, batch -> {
             if (name.isEmpty() || name.endsWith("/")) {
-                throw new InvalidUploadException("PUT needs the file's URL, e.g. curl -T rootfs.squashfs "
+                throw WriteException.invalid("PUT needs the file's URL, e.g. curl -T rootfs.squashfs "
                         + "/images/<os>/<release>/<arch>/<variant>/<version>/rootfs.squashfs");
             }
             batch.store(name, request.getInputStream(), request.getContentLengthLong());
@@ -109,14 +107,14 @@ public final class UploadServlet extends HttpServlet {
         try {
             // Decided from the headers alone: with Expect: 100-continue the client has sent no byte of the body.
             if (request.getContentLengthLong() > max) {
-                throw new TooLargeException(max);
+                throw WriteException.tooLarge(max);
             }
             body.storeInto(batch);
-        } catch (UploadException e) {
+        } catch (WriteException e) {
             WriteFailures.answer(response, e, batch.report());
             return;
         } catch (IOException e) {
-            if (!WriteFailures.answerReadFailure(response, e, max, batch.report())) {
+            if (!WriteFailures.clientWentAway(e)) {
                 throw e;
             }
             return;
@@ -155,9 +153,9 @@ public final class UploadServlet extends HttpServlet {
         return below.isEmpty() || below.endsWith("/") ? below : below + "/";
     }
 
-    private static String fileName(MultipartReader.Part part) throws InvalidUploadException {
+    private static String fileName(MultipartReader.Part part) throws WriteException {
         if (part.fileName().indexOf('\0') >= 0) {
-            throw new InvalidUploadException("a file name contains a NUL character");
+            throw WriteException.invalid("a file name contains a NUL character");
         }
         return part.fileName();
     }

@@ -1,14 +1,7 @@
 package dev.simplestreams.web;
 
-import dev.simplestreams.upload.InsufficientStorageException;
-import dev.simplestreams.upload.InvalidUploadException;
-import dev.simplestreams.upload.MalformedMultipartException;
-import dev.simplestreams.upload.MultipartSizeException;
-import dev.simplestreams.upload.NotAllowedException;
-import dev.simplestreams.upload.NotFoundException;
-import dev.simplestreams.upload.TooLargeException;
-import dev.simplestreams.upload.UploadException;
-import dev.simplestreams.upload.UploadReport;
+import dev.simplestreams.write.UploadReport;
+import dev.simplestreams.write.WriteException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -23,48 +16,29 @@ final class WriteFailures {
     private WriteFailures() {
     }
 
-    static int status(UploadException e) {
-        if (e instanceof InvalidUploadException) {
-            return HttpServletResponse.SC_BAD_REQUEST; // the request itself must change
-        }
-        if (e instanceof NotAllowedException) {
-            return HttpServletResponse.SC_FORBIDDEN; // only the server's configuration could allow it
-        }
-        if (e instanceof NotFoundException) {
-            return HttpServletResponse.SC_NOT_FOUND;
-        }
-        if (e instanceof TooLargeException) {
-            return HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
-        }
-        if (e instanceof InsufficientStorageException) {
-            return 507; // WebDAV's Insufficient Storage: the same request may succeed once space is freed
-        }
-        return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+    /** One status per reason, as Tomcat's FailedRequestFilter maps each reason a request failed for. */
+    static int status(WriteException.Reason reason) {
+        return switch (reason) {
+            case INVALID, MALFORMED_BODY -> HttpServletResponse.SC_BAD_REQUEST; // the request itself must change
+            case NOT_ALLOWED -> HttpServletResponse.SC_FORBIDDEN; // only the server's configuration could allow it
+            case NOT_FOUND -> HttpServletResponse.SC_NOT_FOUND;
+            case TOO_LARGE -> HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
+            // WebDAV's Insufficient Storage: the same request may succeed once space is freed.
+            case STORAGE_FULL -> 507;
+        };
     }
 
-    static void answer(HttpServletResponse response, UploadException e, UploadReport soFar) throws IOException {
-        write(response, status(e), e.getMessage(), soFar);
+    static void answer(HttpServletResponse response, WriteException e, UploadReport soFar) throws IOException {
+        write(response, status(e.reason()), e.getMessage(), soFar);
     }
 
     /**
-     * Failures while reading the body. A client that went away gets no answer; the multipart parser's size
-     * limit is the same limit as ours;
-     * anything else wrong with the multipart stream is the client's. Returns false for a failure that is not
-     * the client's, which the caller lets the container report.
+     * Whether a failure while the body was read is a client that went away, which gets no answer. Any other is
+     * not the client's, and the caller lets the container report it.
      */
-    static boolean answerReadFailure(HttpServletResponse response, IOException e, long maxBytes, UploadReport soFar)
-            throws IOException {
+    static boolean clientWentAway(IOException e) {
         if (Disconnects.clientWentAway(e)) {
             LOG.info(() -> "upload ended early, the client went away (" + e + "); nothing partial was kept");
-            return true;
-        }
-        if (e instanceof MultipartSizeException) {
-            answer(response, new TooLargeException(maxBytes), soFar);
-            return true;
-        }
-        if (e instanceof MalformedMultipartException) {
-            write(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage()
-                    + "; send files with curl -F 'file=@FILE;filename=<dir>/<name>'", soFar);
             return true;
         }
         return false;

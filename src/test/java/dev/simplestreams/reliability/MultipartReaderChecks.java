@@ -3,10 +3,8 @@ package dev.simplestreams.reliability;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.simplestreams.upload.InvalidUploadException;
-import dev.simplestreams.upload.MalformedMultipartException;
-import dev.simplestreams.upload.MultipartReader;
-import dev.simplestreams.upload.MultipartSizeException;
+import dev.simplestreams.write.MultipartReader;
+import dev.simplestreams.write.WriteException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +32,11 @@ final class MultipartReaderChecks {
                 assertFalse(new String(content, StandardCharsets.ISO_8859_1).contains(DELIMITER));
                 assertTrue(total <= body.length);
             }
-        } catch (MalformedMultipartException | MultipartSizeException expected) {
-            // documented refusal
-        } catch (InvalidUploadException | IOException e) {
+        } catch (WriteException e) {
+            if (e.reason() != WriteException.Reason.MALFORMED_BODY && e.reason() != WriteException.Reason.TOO_LARGE) {
+                throw new AssertionError("an undocumented refusal", e);
+            }
+        } catch (IOException e) {
             throw new AssertionError("an undocumented failure", e);
         }
     }

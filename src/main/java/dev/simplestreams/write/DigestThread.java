@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.concurrent.DaemonThreads;

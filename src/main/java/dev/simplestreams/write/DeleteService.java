@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
@@ -30,33 +30,33 @@ public final class DeleteService {
     }
 
     /** {@code path} is relative to the data root, e.g. {@code images/ubuntu/jammy/amd64/default/20261125_14:05}. */
-    public DeleteReport delete(String path) throws UploadException, IOException {
+    public DeleteReport delete(String path) throws WriteException, IOException {
         if (!allowed) {
-            throw new NotAllowedException("deleting is turned off on this server; set ALLOW_DELETES "
+            throw WriteException.notAllowed("deleting is turned off on this server; set ALLOW_DELETES "
                     + "to a non-empty value to allow DELETE of a version directory or of one file in it");
         }
         VersionKey version = versionOf(path);
         try {
             if (!store.delete(path)) {
-                throw new NotFoundException(path);
+                throw WriteException.notFound(path);
             }
         } catch (UnsafePathException e) {
-            throw new InvalidUploadException("'" + path + "': " + e.getMessage());
+            throw WriteException.invalid("'" + path + "': " + e.getMessage());
         }
         LOG.info(() -> "deleted " + path);
         return new DeleteReport(path, VersionState.of(indexer.refreshNow(version), version));
     }
 
-    private static VersionKey versionOf(String path) throws InvalidUploadException {
+    private static VersionKey versionOf(String path) throws WriteException {
         String[] parts = path.split("/", -1);
         String directory = parts.length == 7 ? path.substring(0, path.lastIndexOf('/')) : path;
         if (parts.length != 6 && parts.length != 7) {
-            throw new InvalidUploadException(WHAT + "; '" + path + "' is neither");
+            throw WriteException.invalid(WHAT + "; '" + path + "' is neither");
         }
         try {
             return Layout.parseVersionDirectory(directory);
         } catch (LayoutException e) {
-            throw new InvalidUploadException(WHAT + "; " + e.getMessage());
+            throw WriteException.invalid(WHAT + "; " + e.getMessage());
         }
     }
 }

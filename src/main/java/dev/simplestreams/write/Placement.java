@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.Architectures;
 import dev.simplestreams.catalog.ImageMetadata;
@@ -24,29 +24,29 @@ final class Placement {
     private Placement() {
     }
 
-    static VersionKey of(ImageMetadata metadata) throws InvalidUploadException {
+    static VersionKey of(ImageMetadata metadata) throws WriteException {
         String os = required(metadata, "os");
         String release = required(metadata, "release");
         String variant = metadata.property("variant") == null ? "default" : metadata.property("variant");
         String arch = Architectures.directoryName(metadata.architecture()).orElseThrow(() ->
-                new InvalidUploadException("metadata.yaml names architecture '" + metadata.architecture()
+                WriteException.invalid("metadata.yaml names architecture '" + metadata.architecture()
                         + "', which LXD and Incus clients do not know" + INSTEAD));
         if (metadata.creationDate() <= 0) {
-            throw new InvalidUploadException("metadata.yaml has no creation_date to name the version by" + INSTEAD);
+            throw WriteException.invalid("metadata.yaml has no creation_date to name the version by" + INSTEAD);
         }
         String version = VERSION.format(Instant.ofEpochSecond(metadata.creationDate()));
         try {
             return Layout.versionKey(Layout.productKey(os, release, arch, variant), version);
         } catch (LayoutException e) {
-            throw new InvalidUploadException("metadata.yaml does not give a usable directory: " + e.getMessage()
+            throw WriteException.invalid("metadata.yaml does not give a usable directory: " + e.getMessage()
                     + INSTEAD);
         }
     }
 
-    private static String required(ImageMetadata metadata, String property) throws InvalidUploadException {
+    private static String required(ImageMetadata metadata, String property) throws WriteException {
         String value = metadata.property(property);
         if (value == null || value.isBlank()) {
-            throw new InvalidUploadException("metadata.yaml has no properties." + property + " to place the image by"
+            throw WriteException.invalid("metadata.yaml has no properties." + property + " to place the image by"
                     + INSTEAD);
         }
         return value;

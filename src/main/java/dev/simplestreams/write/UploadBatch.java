@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.ImageFile;
@@ -67,7 +67,7 @@ public final class UploadBatch {
      * propagate as they are; nothing of this file is kept then.
      */
     public StoredResult store(String name, InputStream content, long expectedLength)
-            throws UploadException, IOException {
+            throws WriteException, IOException {
         Target target = target(name, content);
         ImageFile file = target.file();
         StoredResult result;
@@ -81,9 +81,9 @@ public final class UploadBatch {
                     digested.metadata()));
             result = describe(file, committed, digested.sha256(), target.note());
         } catch (UnsafePathException e) {
-            throw new InvalidUploadException("'" + name + "': " + e.getMessage());
+            throw WriteException.invalid("'" + name + "': " + e.getMessage());
         } catch (StorageFullException e) {
-            throw new InsufficientStorageException(file.path(), e);
+            throw WriteException.storageFull(file.path(), e);
         }
         LOG.info(() -> "upload " + result.result().name().toLowerCase(Locale.ROOT) + ": " + result.path() + " ("
                 + result.size() + " bytes, sha256 " + result.sha256() + ")");
@@ -104,16 +104,16 @@ public final class UploadBatch {
         return new UploadReport(List.copyOf(files), versions);
     }
 
-    private Target target(String name, InputStream content) throws InvalidUploadException, IOException {
+    private Target target(String name, InputStream content) throws WriteException, IOException {
         if (name == null || name.isBlank()) {
-            throw new InvalidUploadException("a file was sent without a file name; name each one relative to images/, "
+            throw WriteException.invalid("a file was sent without a file name; name each one relative to images/, "
                     + "e.g. curl -F 'file=@meta.tar.xz;filename=" + EXAMPLE_DIRECTORY + "lxd.tar.xz'");
         }
         if (name.contains("/")) {
             return new Target(parse(name, Layout.IMAGES + "/" + name), content, null);
         }
         FileKind kind = FileKind.recognise(name).map(FileKind.Recognised::kind).orElseThrow(() ->
-                new InvalidUploadException("'" + name + "' is not a known image file name; use one of: "
+                WriteException.invalid("'" + name + "' is not a known image file name; use one of: "
                         + FileKind.describeAccepted()));
         if (kind == FileKind.METADATA || kind == FileKind.UNIFIED) {
             TarballHead.Peeked peeked = TarballHead.read(name, content);
@@ -121,7 +121,7 @@ public final class UploadBatch {
             return new Target(parse(name, version.file(name)), peeked.content(), "placed by its metadata.yaml");
         }
         if (current == null) {
-            throw new InvalidUploadException("'" + name + "' names no directory and no metadata tarball came before it "
+            throw WriteException.invalid("'" + name + "' names no directory and no metadata tarball came before it "
                     + "in this request; send lxd.tar.xz first in the same request, or name the directory, "
                     + "e.g. filename=" + EXAMPLE_DIRECTORY + name);
         }
@@ -129,11 +129,11 @@ public final class UploadBatch {
                 "placed with the file sent before it in this request");
     }
 
-    private static ImageFile parse(String name, String path) throws InvalidUploadException {
+    private static ImageFile parse(String name, String path) throws WriteException {
         try {
             return Layout.parseFile(path);
         } catch (LayoutException e) {
-            throw new InvalidUploadException("'" + name + "': " + e.getMessage()
+            throw WriteException.invalid("'" + name + "': " + e.getMessage()
                     + (name.startsWith("/") ? "; file names are relative to images/, without a leading '/'" : ""));
         }
     }

@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Sha256;
@@ -41,7 +41,7 @@ final class Ingest {
      * {@code expectedLength} is -1 when unknown.
      */
     static Digested copy(InputStream in, ImageStore.PendingFile out, MessageDigest metadataPrefix, long maxBytes,
-            long expectedLength, Inspection inspection) throws IOException, UploadException {
+            long expectedLength, Inspection inspection) throws IOException, WriteException {
         try (DigestThread sha = new DigestThread(Sha256.newDigest(), "upload-sha256");
                 DigestThread combined = metadataPrefix == null ? null
                         : new DigestThread(Sha256.copy(metadataPrefix), "upload-fingerprint")) {
@@ -57,7 +57,7 @@ final class Ingest {
                 }
                 total += n;
                 if (total > maxBytes) {
-                    throw new TooLargeException(maxBytes);
+                    throw WriteException.tooLarge(maxBytes);
                 }
                 handedOver[slot * USERS] = sha.update(buffer, n);
                 handedOver[slot * USERS + 1] = combined == null ? null : combined.update(buffer, n);
@@ -67,7 +67,7 @@ final class Ingest {
             if (expectedLength >= 0 && total != expectedLength) {
                 // A container should fail the read instead; if one ever returns end of stream early, a short
                 // file must still not be published.
-                throw new InvalidUploadException("the body ended after " + total + " of the " + expectedLength
+                throw WriteException.invalid("the body ended after " + total + " of the " + expectedLength
                         + " bytes announced; nothing was stored");
             }
             ImageMetadata metadata = inspection.finish();

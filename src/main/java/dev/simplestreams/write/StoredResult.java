@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,8 +106,9 @@ class IngestTest {
     @Test
     void aBodyLargerThanAllowedIsRefusedAtTheLimit() throws Exception {
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
-            assertThrows(TooLargeException.class, () -> Ingest.copy(new ByteArrayInputStream(new byte[1 << 20]),
-                    pending, prefix(), 600_000, -1, inspection()));
+            WriteException e = assertThrows(WriteException.class, () -> Ingest.copy(
+                    new ByteArrayInputStream(new byte[1 << 20]), pending, prefix(), 600_000, -1, inspection()));
+            assertEquals(WriteException.Reason.TOO_LARGE, e.reason());
         }
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
@@ -115,8 +116,9 @@ class IngestTest {
     @Test
     void aBodyShorterThanAnnouncedIsRefused() throws Exception {
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
-            assertThrows(InvalidUploadException.class, () -> Ingest.copy(new ByteArrayInputStream(new byte[1000]),
-                    pending, null, Long.MAX_VALUE, 1001, inspection()));
+            WriteException e = assertThrows(WriteException.class, () -> Ingest.copy(
+                    new ByteArrayInputStream(new byte[1000]), pending, null, Long.MAX_VALUE, 1001, inspection()));
+            assertEquals(WriteException.Reason.INVALID, e.reason());
         }
     }
 
@@ -124,7 +126,7 @@ class IngestTest {
     @ValueSource(strings = {"", "hello\n", "hsqs"})
     void bytesThatAreNoSquashfsAreRefusedAndNothingIsKept(String content) throws Exception {
         try (ImageStore.PendingFile pending = new FileSystemStore(new DataRoot(data)).create("images/x")) {
-            InvalidUploadException e = assertThrows(InvalidUploadException.class, () -> Ingest.copy(
+            WriteException e = assertThrows(WriteException.class, () -> Ingest.copy(
                     new ByteArrayInputStream(content.getBytes()), pending, prefix(), Long.MAX_VALUE, -1, inspection()));
             assertTrue(e.getMessage().startsWith("rootfs.squashfs is "), e.getMessage());
             assertTrue(e.getMessage().endsWith("; nothing was stored"), e.getMessage());
@@ -146,7 +148,7 @@ class IngestTest {
     @Test
     void aMetadataTarballForAnotherArchitectureIsRefused() throws Exception {
         byte[] tarball = Trees.metadataTarXz(Trees.metadataYaml("aarch64", "a", "b", "default"));
-        InvalidUploadException e = assertThrows(InvalidUploadException.class,
+        WriteException e = assertThrows(WriteException.class,
                 () -> ingestTarball(new ByteArrayInputStream(tarball), -1));
         assertTrue(e.getMessage().contains("metadata.yaml says architecture 'aarch64' but the directory says "
                 + "'amd64'; upload it under arm64/"), e.getMessage());
@@ -157,7 +159,7 @@ class IngestTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 3, 1024})
     void aShortTarballIsRefusedAtOnce(int size) throws Exception {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(InvalidUploadException.class,
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(WriteException.class,
                 () -> ingestTarball(new ByteArrayInputStream(new byte[size]), -1)));
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));
     }
@@ -166,7 +168,7 @@ class IngestTest {
     void aTarballWithoutMetadataIsRefusedWhateverItsSize() throws Exception {
         byte[] random = new byte[3 << 20];
         new Random(7).nextBytes(random);
-        InvalidUploadException e = assertThrows(InvalidUploadException.class,
+        WriteException e = assertThrows(WriteException.class,
                 () -> ingestTarball(new Dribble(new ByteArrayInputStream(random)), -1));
         assertTrue(e.getMessage().startsWith("lxd.tar.xz: "), e.getMessage());
         Threads.awaitNone("simplestreams-upload-", Duration.ofSeconds(5));

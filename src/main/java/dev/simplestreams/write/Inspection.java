@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.Architectures;
 import dev.simplestreams.catalog.ContentCheck;
@@ -55,7 +55,7 @@ final class Inspection implements AutoCloseable {
     }
 
     /** The tarball's metadata.yaml (null for other kinds), once every byte was handed over. */
-    ImageMetadata finish() throws InvalidUploadException, IOException {
+    ImageMetadata finish() throws WriteException, IOException {
         String name = file.name();
         try {
             if (content != null) {
@@ -70,17 +70,17 @@ final class Inspection implements AutoCloseable {
             ImageMetadata metadata = tarball.finish();
             String directoryArch = file.version().product().arch();
             if (!Architectures.same(metadata.architecture(), directoryArch)) {
-                throw new InvalidUploadException(name + ": metadata.yaml says architecture '" + metadata.architecture()
+                throw WriteException.invalid(name + ": metadata.yaml says architecture '" + metadata.architecture()
                         + "' but the directory says '" + directoryArch + "'; upload it under "
                         + Architectures.directoryName(metadata.architecture()).orElse(metadata.architecture())
                         + "/ or fix metadata.yaml" + NOTHING_STORED);
             }
             return metadata;
         } catch (ContentException e) {
-            throw new InvalidUploadException(name + " " + e.getMessage() + NOTHING_STORED);
+            throw WriteException.invalid(name + " " + e.getMessage() + NOTHING_STORED);
         } catch (MetadataException e) {
             // metadata.json's own messages name the file already.
-            throw new InvalidUploadException((json != null ? "" : name + ": ") + e.getMessage() + NOTHING_STORED);
+            throw WriteException.invalid((json != null ? "" : name + ": ") + e.getMessage() + NOTHING_STORED);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,7 +97,7 @@ class WritePathTest {
 
     @Test
     void aBareRootFileWithNothingBeforeItIsRefusedAndNothingIsStored() throws Exception {
-        InvalidUploadException e = assertThrows(InvalidUploadException.class,
+        WriteException e = assertThrows(WriteException.class,
                 () -> store(batch(false), "rootfs.squashfs", ROOT));
         assertTrue(e.getMessage().contains("no metadata tarball came before it"), e.getMessage());
         assertEquals(List.of(), store.list("images"));
@@ -148,7 +148,8 @@ class WritePathTest {
         assertEquals("images/" + DIR + "rootfs.squashfs", report.deleted());
         assertFalse(report.version().published(), report.version()::toString);
         assertTrue(indexer.current().products().isEmpty());
-        assertThrows(NotFoundException.class, () -> deletes.delete("images/" + DIR + "rootfs.squashfs"));
+        assertEquals(WriteException.Reason.NOT_FOUND, assertThrows(WriteException.class,
+                () -> deletes.delete("images/" + DIR + "rootfs.squashfs")).reason());
         DeleteReport whole = deletes.delete("images/" + DIR.substring(0, DIR.length() - 1));
         assertFalse(whole.version().published());
         assertEquals(List.of(), store.list("images"));
@@ -157,11 +158,13 @@ class WritePathTest {
     @Test
     void deletesAreRefusedWhenNotAllowedAndAboveAVersionDirectory() throws Exception {
         store(batch(false), DIR + "lxd.tar.xz", META);
-        NotAllowedException off = assertThrows(NotAllowedException.class,
+        WriteException off = assertThrows(WriteException.class,
                 () -> new DeleteService(store, indexer, false).delete("images/" + DIR + "lxd.tar.xz"));
+        assertEquals(WriteException.Reason.NOT_ALLOWED, off.reason());
         assertTrue(off.getMessage().contains("ALLOW_DELETES"), off.getMessage());
-        InvalidUploadException above = assertThrows(InvalidUploadException.class,
+        WriteException above = assertThrows(WriteException.class,
                 () -> new DeleteService(store, indexer, true).delete("images/ubuntu/jammy/amd64/default"));
+        assertEquals(WriteException.Reason.INVALID, above.reason());
         assertTrue(above.getMessage().contains("only a version directory"), above.getMessage());
         assertEquals(1, store.list("images").size(), "nothing was deleted");
     }

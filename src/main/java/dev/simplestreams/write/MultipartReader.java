@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,24 +62,20 @@ public final class MultipartReader {
      * {@code in}.
      */
     public static MultipartReader open(String contentType, InputStream in, long maxBytes)
-            throws InvalidUploadException {
-        HeaderParameters type;
-        try {
-            type = HeaderParameters.parse(contentType == null ? "" : contentType);
-        } catch (MalformedMultipartException e) {
-            throw new InvalidUploadException("the Content-Type cannot be read: " + e.getMessage()
-                    + "; send Content-Type: multipart/form-data; boundary=...");
-        }
+            throws WriteException {
+        HeaderParameters type = HeaderParameters.parse(contentType == null ? "" : contentType,
+                what -> WriteException.invalid("the Content-Type cannot be read: " + what
+                        + "; send Content-Type: multipart/form-data; boundary=..."));
         String charset = type.get("charset");
         if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("us-ascii")) {
             // File names are read as UTF-8, which is what every current client sends.
-            throw new InvalidUploadException("the multipart request's charset is not supported; send "
+            throw WriteException.invalid("the multipart request's charset is not supported; send "
                     + "Content-Type: multipart/form-data; boundary=... without a charset, or with charset=UTF-8");
         }
         String boundary = type.get("boundary");
         if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY
                 || boundary.endsWith(" ") || !boundary.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            throw new InvalidUploadException("the Content-Type needs a boundary of 1 to " + MAX_BOUNDARY
+            throw WriteException.invalid("the Content-Type needs a boundary of 1 to " + MAX_BOUNDARY
                     + " printable ASCII characters (RFC 2046); send Content-Type: multipart/form-data; boundary=... "
                     + "as curl -F does");
         }
@@ -145,8 +141,8 @@ public final class MultipartReader {
         }
     }
 
-    private static String fileName(String disposition) throws MalformedMultipartException {
-        HeaderParameters parsed = HeaderParameters.parse(disposition);
+    private static String fileName(String disposition) throws WriteException {
+        HeaderParameters parsed = HeaderParameters.parse(disposition, WriteException::malformedBody);
         if (!parsed.type().equals("form-data") && !parsed.type().equals("attachment")) {
             return null;
         }
@@ -249,14 +245,14 @@ public final class MultipartReader {
         }
         consumed += n;
         if (consumed > maxBytes) {
-            throw new MultipartSizeException(maxBytes);
+            throw WriteException.tooLarge(maxBytes);
         }
         end += n;
         return true;
     }
 
-    private MalformedMultipartException malformed(String what) {
-        return new MalformedMultipartException("the multipart body is malformed: " + what);
+    private static WriteException malformed(String what) {
+        return WriteException.malformedBody("the multipart body is malformed: " + what);
     }
 
     private static String printable(String text) {

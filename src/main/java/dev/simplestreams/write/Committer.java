@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Sha256;

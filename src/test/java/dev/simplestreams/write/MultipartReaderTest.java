@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -115,9 +115,10 @@ class MultipartReaderTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("malformed")
     void malformedBodiesAreRefusedWithTheReason(String body, String reason) {
-        MalformedMultipartException e = assertThrows(MalformedMultipartException.class, () -> readAll(
+        WriteException e = assertThrows(WriteException.class, () -> readAll(
                 "multipart/form-data; boundary=B", new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
                 100));
+        assertEquals(WriteException.Reason.MALFORMED_BODY, e.reason());
         assertTrue(e.getMessage().contains(reason), e::getMessage);
     }
 
@@ -136,8 +137,9 @@ class MultipartReaderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badTypes")
     void unusableContentTypesAreRefused(String type, String reason) {
-        InvalidUploadException e = assertThrows(InvalidUploadException.class,
+        WriteException e = assertThrows(WriteException.class,
                 () -> MultipartReader.open(type, InputStream.nullInputStream(), 10));
+        assertEquals(WriteException.Reason.INVALID, e.reason());
         assertTrue(e.getMessage().contains(reason), e::getMessage);
     }
 
@@ -146,9 +148,10 @@ class MultipartReaderTest {
         byte[] body = body("B", List.of(new Sent("a", new byte[500]), new Sent("b", new byte[500])), "", "");
         assertEquals(2, readAll("multipart/form-data; boundary=B", new ByteArrayInputStream(body), 100, body.length)
                 .size());
-        MultipartSizeException e = assertThrows(MultipartSizeException.class, () -> readAll(
+        WriteException e = assertThrows(WriteException.class, () -> readAll(
                 "multipart/form-data; boundary=B", new ByteArrayInputStream(body), 100, body.length - 1));
-        assertEquals(body.length - 1, e.permitted());
+        assertEquals(WriteException.Reason.TOO_LARGE, e.reason());
+        assertTrue(e.getMessage().contains(" " + (body.length - 1) + " bytes"), e::getMessage);
     }
 
     /** Random bytes sprinkled with prefixes of the delimiter and near misses of it, the search's hard cases. */

@@ -1,4 +1,4 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.MetadataException;
@@ -24,7 +24,7 @@ final class TarballHead {
     private TarballHead() {
     }
 
-    static Peeked read(String name, InputStream upload) throws IOException, InvalidUploadException {
+    static Peeked read(String name, InputStream upload) throws IOException, WriteException {
         BufferedInputStream buffered = new BufferedInputStream(upload, LOOK_AHEAD);
         buffered.mark(LOOK_AHEAD);
         ImageMetadata metadata;
@@ -35,7 +35,7 @@ final class TarballHead {
                     .setPropagateClose(false)
                     .get());
         } catch (MetadataException e) {
-            throw new InvalidUploadException("'" + name + "' names no directory, so it is placed by its metadata.yaml, "
+            throw WriteException.invalid("'" + name + "' names no directory, so it is placed by its metadata.yaml, "
                     + "which must be within the first MiB of the tarball: " + e.getMessage()
                     + "; or name the directory, e.g. filename=ubuntu/jammy/amd64/default/20261125_14:05/" + name);
         }

@@ -1,8 +1,9 @@
-package dev.simplestreams.upload;
+package dev.simplestreams.write;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A header value of the form {@code type; name=value; name="quoted value"} (Content-Type, Content-Disposition).
@@ -11,7 +12,8 @@ import java.util.Map;
  */
 record HeaderParameters(String type, Map<String, String> parameters) {
 
-    static HeaderParameters parse(String header) throws MalformedMultipartException {
+    /** {@code refusal} turns what is wrong with the header into the answer its caller gives. */
+    static HeaderParameters parse(String header, Function<String, WriteException> refusal) throws WriteException {
         int semicolon = header.indexOf(';');
         String type = (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -33,7 +35,7 @@ record HeaderParameters(String type, Map<String, String> parameters) {
             if (start < header.length() && header.charAt(start) == '"') {
                 int end = closingQuote(header, start + 1);
                 if (end < 0) {
-                    throw new MalformedMultipartException("the " + name + " parameter's quoted value is not closed");
+                    throw refusal.apply("the " + name + " parameter's quoted value is not closed");
                 }
                 value = header.substring(start + 1, end);
                 int after = header.indexOf(';', end + 1);
@@ -44,7 +46,7 @@ record HeaderParameters(String type, Map<String, String> parameters) {
                 i = end < 0 ? header.length() : end + 1;
             }
             if (parameters.putIfAbsent(name, value) != null) {
-                throw new MalformedMultipartException("the parameter " + name + " is given twice");
+                throw refusal.apply("the parameter " + name + " is given twice");
             }
         }
         return new HeaderParameters(type, parameters);
