@@ -37,12 +37,16 @@ import java.util.function.UnaryOperator;
  * @param mirrorInterval   MIRROR_INTERVAL_MINUTES: time between syncs of the mirror's remotes
  * @param objectStorage    STORAGE=s3 and its settings; null for STORAGE=filesystem (the default), where the data
  *                         root is SIMPLESTREAMS_DIR
+ * @param loginFailuresAllowed LOGIN_FAILURES_ALLOWED: failed logins in a row that lock a user or an address out;
+ *                         0 turns lock-outs off
+ * @param loginLockOutTime LOGIN_LOCKOUT_SECONDS: how long such a lock-out lasts
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
         String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace,
         Duration conflictRetention, String publicUrl, boolean metrics,
-        Path mirrorConfig, Duration mirrorInterval, ObjectStorage objectStorage) {
+        Path mirrorConfig, Duration mirrorInterval, ObjectStorage objectStorage,
+        int loginFailuresAllowed, Duration loginLockOutTime) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
@@ -81,7 +85,9 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 onUnlessOff(lookup, "METRICS"),
                 Optional.ofNullable(text(lookup, "MIRROR_CONFIG", null)).map(Path::of).orElse(null),
                 Duration.ofMinutes(number(lookup, "MIRROR_INTERVAL_MINUTES", 60)),
-                objectStorage(lookup));
+                objectStorage(lookup),
+                (int) Math.min(Integer.MAX_VALUE, number(lookup, "LOGIN_FAILURES_ALLOWED", 5)),
+                Duration.ofSeconds(number(lookup, "LOGIN_LOCKOUT_SECONDS", 300)));
     }
 
     private static ObjectStorage objectStorage(UnaryOperator<String> lookup) {
@@ -149,7 +155,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 + (uploadPassword == null ? null : "***") + ", maxUploadBytes=" + maxUploadBytes + ", keepVersions="
                 + keepVersions + ", retentionGrace=" + retentionGrace + ", conflictRetention=" + conflictRetention
                 + ", publicUrl=" + publicUrl + ", metrics=" + metrics + ", mirrorConfig="
-                + mirrorConfig + ", mirrorInterval=" + mirrorInterval + ", objectStorage=" + objectStorage + "]";
+                + mirrorConfig + ", mirrorInterval=" + mirrorInterval + ", objectStorage=" + objectStorage
+                + ", loginFailuresAllowed=" + loginFailuresAllowed + ", loginLockOutTime=" + loginLockOutTime + "]";
     }
 
     /** Taken as given: spaces at either end may be part of a password. */

@@ -6,6 +6,7 @@ import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Version;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.mirror.MirrorEvents;
+import dev.simplestreams.security.LoginLockout;
 import dev.simplestreams.write.StoredResult;
 import dev.simplestreams.write.UploadReport;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -41,6 +42,9 @@ public final class ServerMetrics {
     private final Counter mirrorBytes;
     private final Counter mirrorFailures;
     private final Gauge mirrorLastSuccess;
+    private final Counter failedLogins;
+    private final Counter loginLockouts;
+    private final Counter lockedOutLogins;
     private volatile CatalogueSize size = new CatalogueSize(null, 0);
 
     public ServerMetrics(IndexerService indexer) {
@@ -67,6 +71,13 @@ public final class ServerMetrics {
         mirrorLastSuccess = Gauge.builder().name("simplestreams_mirror_last_success_timestamp_seconds")
                 .help("When the last sync of the remote ended without a problem (Unix time)").labelNames("remote")
                 .register(registry);
+        failedLogins = Counter.builder().name("simplestreams_failed_logins")
+                .help("Logins with wrong credentials").register(registry);
+        loginLockouts = Counter.builder().name("simplestreams_login_lockouts")
+                .help("Times a user or an address was locked out after too many failed logins in a row, by which")
+                .labelNames("by").register(registry);
+        lockedOutLogins = Counter.builder().name("simplestreams_locked_out_logins")
+                .help("Logins refused unchecked because their user or address was locked out").register(registry);
         counter("simplestreams_indexing_runs", "Indexing passes finished, successful or not", indexer,
                 s -> s.runs());
         counter("simplestreams_indexing_failures", "Indexing passes that failed (and were retried)", indexer,
@@ -129,6 +140,26 @@ public final class ServerMetrics {
             @Override
             public void synced(String remote, Instant when) {
                 mirrorLastSuccess.labelValues(remote).set(when.toEpochMilli() / 1000.0);
+            }
+        };
+    }
+
+    /** Where the lock-out of logins reports (no names or addresses: labels must not tell who uses the server). */
+    public LoginLockout.Events loginEvents() {
+        return new LoginLockout.Events() {
+            @Override
+            public void loginFailed() {
+                failedLogins.inc();
+            }
+
+            @Override
+            public void lockedOut(LoginLockout.Subject subject) {
+                loginLockouts.labelValues(subject.name().toLowerCase(Locale.ROOT)).inc();
+            }
+
+            @Override
+            public void refusedWhileLocked() {
+                lockedOutLogins.inc();
             }
         };
     }

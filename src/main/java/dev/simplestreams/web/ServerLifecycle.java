@@ -10,6 +10,7 @@ import dev.simplestreams.mirror.MirrorConfig;
 import dev.simplestreams.mirror.MirrorConfigException;
 import dev.simplestreams.mirror.MirrorService;
 import dev.simplestreams.page.PublicUrl;
+import dev.simplestreams.security.LoginLockout;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -21,6 +22,7 @@ import jakarta.servlet.ServletContextListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
@@ -44,6 +46,9 @@ public final class ServerLifecycle implements ServletContextListener {
     private static final String METRICS = ServerMetrics.class.getName();
     private static final String MIRROR = MirrorService.class.getName();
     private static final String PUBLIC_URL = PublicUrl.class.getName();
+    private static final String LOGIN_LOCKOUT = LoginLockout.class.getName();
+    /** Users, and separately addresses, whose failed logins are remembered: a few MB at most. */
+    private static final int LOGINS_REMEMBERED = 10_000;
     /** Tries per mirrored file, the later ones resuming where the connection was cut, and the pause between. */
     private static final int MIRROR_ATTEMPTS = 5;
     private static final Duration MIRROR_RETRY_DELAY = Duration.ofSeconds(1);
@@ -96,6 +101,9 @@ public final class ServerLifecycle implements ServletContextListener {
             context.setAttribute(INDEXER, indexer);
             ServerMetrics metrics = new ServerMetrics(indexer);
             context.setAttribute(METRICS, metrics);
+            context.setAttribute(LOGIN_LOCKOUT, new LoginLockout(new LoginLockout.Limits(
+                    settings.loginFailuresAllowed(), settings.loginLockOutTime(), LOGINS_REMEMBERED),
+                    Clock.systemUTC(), metrics.loginEvents()));
             if (mirrorConfig != null) {
                 MirrorService mirror = new MirrorService(mirrorConfig, store, cache,
                         indexer::current, indexer::requestRescan, leadership,
@@ -166,6 +174,11 @@ public final class ServerLifecycle implements ServletContextListener {
     /** Counting goes on with METRICS=off too (it costs nothing); only /metrics is switched off. */
     static ServerMetrics metrics(ServletContext context) {
         return (ServerMetrics) context.getAttribute(METRICS);
+    }
+
+    /** One for every way of logging in that the application checks itself. */
+    static LoginLockout loginLockout(ServletContext context) {
+        return (LoginLockout) context.getAttribute(LOGIN_LOCKOUT);
     }
 
     static Settings settings(ServletContext context) {

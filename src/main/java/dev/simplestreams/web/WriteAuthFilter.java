@@ -1,12 +1,17 @@
 package dev.simplestreams.web;
 
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.security.LoginLockout;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -24,10 +29,12 @@ public final class WriteAuthFilter extends HttpFilter {
 
     private Settings settings;
     private BasicCredentials uploader;
+    private LoginLockout lockout;
 
     @Override
     public void init() {
         settings = ServerLifecycle.settings(getServletContext());
+        lockout = ServerLifecycle.loginLockout(getServletContext());
         uploader = settings.hasUploader()
                 ? new BasicCredentials(settings.uploadUser(), settings.uploadPassword()) : null;
         LOG.info(switch (settings.writeAuth()) {
@@ -58,22 +65,73 @@ public final class WriteAuthFilter extends HttpFilter {
                     "uploads and deletes are turned off because no uploader is configured: " + HOW_TO_CONFIGURE);
             return false;
         }
-        boolean valid = BasicCredentials.parse(request.getHeader("Authorization"))
-                .map(uploader::sameAs).orElse(false);
-        if (!valid) {
-            response.setHeader("WWW-Authenticate", "Basic realm=\"simplestreams\", charset=\"UTF-8\"");
-            JsonResponses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "uploads and deletes need the "
-                    + "uploader's credentials (HTTP Basic, e.g. curl -u USER:PASSWORD)");
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null) {
+            // A client that has not tried yet is asked for credentials: not a failed login.
+            return challenge(response);
         }
-        return valid;
-    }
-
-    /** The realm and login-config of the container decide who the user is; the role decides what they may do. */
-    private boolean container(HttpServletRequest request, HttpServletResponse response)
-            throws IOException, ServletException {
-        if (!request.authenticate(response)) {
+        Optional<BasicCredentials> given = BasicCredentials.parse(authorization);
+        String user = given.map(BasicCredentials::user).orElse(null);
+        // Behind the proxy, RemoteIpValve has put the client's own address here.
+        String address = request.getRemoteAddr();
+        Optional<Duration> locked = lockout.lockedFor(user, address);
+        if (locked.isPresent()) {
+            lockedOut(response, locked.get());
             return false;
         }
+        if (given.map(uploader::sameAs).orElse(false)) {
+            lockout.succeeded(user, address);
+            return true;
+        }
+        lockout.failed(user, address);
+        return challenge(response);
+    }
+
+    private static boolean challenge(HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"simplestreams\", charset=\"UTF-8\"");
+        JsonResponses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "uploads and deletes need the "
+                + "uploader's credentials (HTTP Basic, e.g. curl -u USER:PASSWORD)");
+        return false;
+    }
+
+    /**
+     * 429 rather than 401: the credentials were not checked, and retrying before Retry-After cannot succeed.
+     * The same answer whether the password was right or not, so a guesser learns nothing while locked out.
+     */
+    private static void lockedOut(HttpServletResponse response, Duration left) throws IOException {
+        long seconds = Math.max(1, left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0));
+        response.setHeader("Retry-After", String.valueOf(seconds));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", 429);
+        body.put("error", "too many failed logins in a row for this user or from this address: logins are locked "
+                + "out for " + seconds + " more seconds; wait, then use the right credentials");
+        body.put("lockedOutSeconds", seconds);
+        JsonResponses.write(response, 429, body);
+    }
+
+    /**
+     * The realm and login-config of the container decide who the user is; the role decides what they may do.
+     * The realm's LockOutRealm (server.xml) locks out users; the lock-out here adds addresses.
+     */
+    private boolean container(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        String authorization = request.getHeader("Authorization");
+        String user = BasicCredentials.parse(authorization).map(BasicCredentials::user).orElse(null);
+        String address = request.getRemoteAddr();
+        if (authorization != null) {
+            Optional<Duration> locked = lockout.lockedFor(user, address);
+            if (locked.isPresent()) {
+                lockedOut(response, locked.get());
+                return false;
+            }
+        }
+        if (!request.authenticate(response)) {
+            if (authorization != null) {
+                lockout.failed(user, address);
+            }
+            return false;
+        }
+        lockout.succeeded(user, address);
         if (!request.isUserInRole(ROLE)) {
             JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "user '" + request.getRemoteUser()
                     + "' may not upload or delete: the realm does not grant it the role " + ROLE);

@@ -48,7 +48,9 @@ class AuthAndLeaksIT {
         Trees.splitImage(data, "ubuntu:jammy:amd64:default", "20260101_00:00", TestImages.rootfs(5000));
         server = StockTomcat.start(base.resolve("tomcat"), Map.of("SIMPLESTREAMS_DIR", data.toString(),
                 "UPLOAD_USER", "uploader", "UPLOAD_PASSWORD", "s3cret pw", "ALLOW_OVERWRITES", "1",
-                "ALLOW_DELETES", "1", "MAX_UPLOAD_BYTES", "1000000"));
+                "ALLOW_DELETES", "1", "MAX_UPLOAD_BYTES", "1000000",
+                // Every kind of wrong credentials in a row, all to be answered 401 (LoginLockoutIT locks out).
+                "LOGIN_FAILURES_ALLOWED", "0"));
         Catalogues.await("the catalogue", Duration.ofSeconds(60), () -> {
             try {
                 return Catalogues.imagesJson(server.uri("/"));

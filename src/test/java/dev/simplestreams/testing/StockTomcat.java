@@ -45,6 +45,10 @@ public final class StockTomcat implements AutoCloseable {
         for (String file : new String[] {"web.xml", "logging.properties", "catalina.properties", "context.xml"}) {
             Files.copy(home.resolve("conf").resolve(file), base.resolve("conf").resolve(file));
         }
+        // A test may have written its own users beforehand.
+        if (!Files.exists(base.resolve("conf/tomcat-users.xml"))) {
+            Files.copy(home.resolve("conf/tomcat-users.xml"), base.resolve("conf/tomcat-users.xml"));
+        }
         Files.copy(Path.of("docker/server.xml"), base.resolve("conf/server.xml"));
         Files.copy(war, base.resolve("webapps/ROOT.war"));
         int port = freePort();

@@ -37,7 +37,9 @@ class WriteAuthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        start("basic", Map.of("UPLOAD_USER", "uploader", "UPLOAD_PASSWORD", PASSWORD, "ALLOW_DELETES", "1"), List.of());
+        // Lock-outs are off here: the table tries many wrong credentials in a row (LoginLockoutIT locks out).
+        start("basic", Map.of("UPLOAD_USER", "uploader", "UPLOAD_PASSWORD", PASSWORD, "ALLOW_DELETES", "1",
+                "LOGIN_FAILURES_ALLOWED", "0"), List.of());
         start("unconfigured", Map.of("ALLOW_DELETES", "1"), List.of());
         start("off", Map.of("WRITE_AUTH", "off"), List.of());
         start("container", Map.of("WRITE_AUTH", "container", "UPLOAD_USER", "uploader", "UPLOAD_PASSWORD", PASSWORD),
