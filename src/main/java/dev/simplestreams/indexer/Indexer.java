@@ -10,6 +10,7 @@ import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.catalog.VersionSource;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.Pruner;
 import dev.simplestreams.store.StaleWriteException;
 import dev.simplestreams.store.StoredFile;
 import java.io.IOException;
@@ -47,6 +48,8 @@ public final class Indexer {
     static final Duration INCOMPLETE_GRACE = Duration.ofMinutes(10);
     /** How CatalogBuilder's reasons for a version still waiting for a file begin. */
     private static final String INCOMPLETE = "incomplete:";
+    /** Where the pruner keeps when each version left the catalogue. */
+    private static final String RETIRED_STATE = "retired.json";
 
     private record DirState(List<StoredFile> files, VersionSource source) {
     }
@@ -89,7 +92,7 @@ public final class Indexer {
         this.publisher = new CatalogPublisher(store);
         this.hashPool = hashPool;
         this.keepVersions = keepVersions;
-        this.pruner = new Pruner(store, retentionGrace);
+        this.pruner = new Pruner(store, retentionGrace, RETIRED_STATE, "out of the catalogue (KEEP_VERSIONS)");
         this.settleTime = settleTime;
     }
 

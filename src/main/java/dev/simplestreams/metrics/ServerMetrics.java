@@ -4,7 +4,7 @@ import dev.simplestreams.catalog.Item;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Version;
-import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.mirror.MirrorEvents;
 import dev.simplestreams.security.LoginLockout;
 import dev.simplestreams.write.StoredResult;
@@ -47,7 +47,7 @@ public final class ServerMetrics {
     private final Counter lockedOutLogins;
     private volatile CatalogueSize size = new CatalogueSize(null, 0);
 
-    public ServerMetrics(IndexerService indexer) {
+    public ServerMetrics(Indexing indexer) {
         uploadRequests = Counter.builder().name("simplestreams_upload_requests")
                 .help("Upload requests, by HTTP status (aborted: the client went away)").labelNames("status").register(registry);
         uploadedFiles = Counter.builder().name("simplestreams_uploaded_files")
@@ -172,8 +172,8 @@ public final class ServerMetrics {
         writer.write(out, registry.scrape());
     }
 
-    private void counter(String name, String help, IndexerService indexer,
-            ToDoubleFunction<IndexerService.Status> value) {
+    private void counter(String name, String help, Indexing indexer,
+            ToDoubleFunction<Indexing.Status> value) {
         CounterWithCallback.builder().name(name).help(help)
                 .callback(callback -> callback.call(value.applyAsDouble(indexer.status()))).register(registry);
     }
@@ -184,7 +184,7 @@ public final class ServerMetrics {
     }
 
     /** Counted once per published catalogue, not on every scrape. */
-    private CatalogueSize catalogue(IndexerService indexer) {
+    private CatalogueSize catalogue(Indexing indexer) {
         PublishedCatalog current = indexer.current();
         CatalogueSize known = size;
         if (known.catalog != current) {

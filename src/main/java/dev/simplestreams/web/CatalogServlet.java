@@ -1,7 +1,7 @@
 package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.PublishedCatalog;
-import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.Indexing;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,7 +17,7 @@ public final class CatalogServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        IndexerService indexer = ServerLifecycle.indexer(getServletContext());
+        Indexing indexer = Services.of(getServletContext()).indexing();
         PublishedCatalog catalog = indexer.current();
         String document = request.getPathInfo() == null ? "" : request.getPathInfo();
         if (!document.equals("/index.json") && !document.equals("/images.json")) {

@@ -2,7 +2,6 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.write.DeleteService;
 import dev.simplestreams.write.WriteException;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,9 +17,7 @@ public final class DeleteServlet extends HttpServlet {
 
     @Override
     public void init() {
-        ServletContext context = getServletContext();
-        deletes = new DeleteService(ServerLifecycle.store(context), ServerLifecycle.indexer(context),
-                ServerLifecycle.settings(context).allowDeletes());
+        deletes = Services.of(getServletContext()).deletes();
     }
 
     @Override

@@ -25,8 +25,8 @@ public final class DirectDownloads extends HttpFilter {
 
     @Override
     public void init() {
-        store = ServerLifecycle.store(getServletContext());
-        metrics = ServerLifecycle.metrics(getServletContext());
+        store = Services.of(getServletContext()).store();
+        metrics = Services.of(getServletContext()).metrics();
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class DownloadCounter extends HttpFilter {
 
     @Override
     public void init() {
-        metrics = ServerLifecycle.metrics(getServletContext());
+        metrics = Services.of(getServletContext()).metrics();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.PublishedCatalog;
-import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.mirror.MirrorService;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +23,7 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        IndexerService indexer = ServerLifecycle.indexer(getServletContext());
+        Indexing indexer = Services.of(getServletContext()).indexing();
         switch (request.getServletPath()) {
             case "/healthz" -> JsonResponses.write(response, 200, Map.of("status", "alive"));
             case "/readyz" -> {
@@ -35,26 +35,26 @@ public final class HealthServlet extends HttpServlet {
         }
     }
 
-    private List<String> notReadyReasons(IndexerService indexer) {
+    private List<String> notReadyReasons(Indexing indexer) {
         List<String> reasons = new ArrayList<>();
-        IndexerService.Status status = indexer.status();
+        Indexing.Status status = indexer.status();
         if (!status.indexing()) {
             reasons.add("the indexer thread is not running");
         }
         if (indexer.current() == null) {
             reasons.add("the catalogue has not been built yet");
         }
-        if (status.consecutiveFailures() >= IndexerService.FAILURES_BEFORE_UNREADY) {
+        if (status.consecutiveFailures() >= Indexing.FAILURES_BEFORE_UNREADY) {
             reasons.add("indexing failed " + status.consecutiveFailures() + " times in a row: " + status.lastError());
         }
-        if (!ServerLifecycle.store(getServletContext()).isWritable()) {
+        if (!Services.of(getServletContext()).store().isWritable()) {
             reasons.add("the data root is not writable");
         }
         return reasons;
     }
 
-    private Map<String, Object> status(IndexerService indexer) {
-        IndexerService.Status status = indexer.status();
+    private Map<String, Object> status(Indexing indexer) {
+        Indexing.Status status = indexer.status();
         PublishedCatalog catalog = indexer.current();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ready", notReadyReasons(indexer).isEmpty());
@@ -85,7 +85,7 @@ public final class HealthServlet extends HttpServlet {
         Map<String, String> deletions = new LinkedHashMap<>();
         indexer.deletionSchedule().forEach((dir, when) -> deletions.put(dir, when.toString()));
         body.put("scheduled_deletions", deletions);
-        MirrorService mirror = ServerLifecycle.mirror(getServletContext());
+        MirrorService mirror = Services.of(getServletContext()).mirror();
         body.put("mirror", mirror == null ? Map.of("configured", false) : mirror.status());
         return body;
     }

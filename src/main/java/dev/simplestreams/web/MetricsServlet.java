@@ -12,11 +12,11 @@ public final class MetricsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!ServerLifecycle.settings(getServletContext()).metrics()) {
+        if (!Services.of(getServletContext()).settings().metrics()) {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "metrics are switched off (METRICS=off)");
             return;
         }
-        ServerMetrics metrics = ServerLifecycle.metrics(getServletContext());
+        ServerMetrics metrics = Services.of(getServletContext()).metrics();
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         metrics.writeTo(body);
         response.setStatus(HttpServletResponse.SC_OK);

@@ -16,7 +16,7 @@ public final class MirrorServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        MirrorService mirror = ServerLifecycle.mirror(getServletContext());
+        MirrorService mirror = Services.of(getServletContext()).mirror();
         if (mirror == null) {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, "mirroring is not configured; set "
                     + "MIRROR_CONFIG to a file naming the remotes (see the README, Mirroring)");

@@ -23,10 +23,10 @@ public final class PageServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PublishedCatalog catalog = ServerLifecycle.indexer(getServletContext()).current();
+        PublishedCatalog catalog = Services.of(getServletContext()).indexing().current();
         PublicUrl url = PublicUrl.of(request.getHeader("X-Forwarded-Proto"), request.getHeader("X-Forwarded-Host"),
                 request.getScheme(), request.getHeader("Host"), request.getServerName(), request.getServerPort());
-        PublicUrl configured = ServerLifecycle.publicUrl(getServletContext());
+        PublicUrl configured = Services.of(getServletContext()).publicUrl();
         PublicUrl clients = configured == null ? url : configured;
         Rendered page = last;
         if (page == null || page.catalog() != catalog || !page.url().equals(url)) {

@@ -16,6 +16,9 @@ import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.S3ImageStore;
+import dev.simplestreams.write.DeleteService;
+import dev.simplestreams.write.UploadPolicy;
+import dev.simplestreams.write.UploadService;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -34,19 +37,11 @@ import org.apache.catalina.webresources.DirResourceSet;
  * Starts and stops the server's parts with the web application: reads the settings, opens the store (a local
  * data root, whose {@code images/} is mounted into Tomcat's resources so DefaultServlet serves image files with
  * Range and sendfile; or a bucket, from which downloads are redirected), joins the election and runs the
- * background indexer.
+ * background indexer. Every part is built here, once, and handed to the servlets as {@link Services}.
  */
 public final class ServerLifecycle implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(ServerLifecycle.class.getName());
-    private static final String SETTINGS = Settings.class.getName();
-    private static final String STORE = ImageStore.class.getName();
-    private static final String INDEXER = IndexerService.class.getName();
-    private static final String CACHE = HashCache.class.getName();
-    private static final String METRICS = ServerMetrics.class.getName();
-    private static final String MIRROR = MirrorService.class.getName();
-    private static final String PUBLIC_URL = PublicUrl.class.getName();
-    private static final String LOGIN_LOCKOUT = LoginLockout.class.getName();
     /** Users, and separately addresses, whose failed logins are remembered: a few MB at most. */
     private static final int LOGINS_REMEMBERED = 10_000;
     /** Tries per mirrored file, the later ones resuming where the connection was cut, and the pause between. */
@@ -94,26 +89,25 @@ public final class ServerLifecycle implements ServletContextListener {
                             settings.keepVersions(), settings.retentionGrace(),
                             settings.conflictRetention()), leadership);
             indexer.start();
-            context.setAttribute(SETTINGS, settings);
-            context.setAttribute(PUBLIC_URL, publicUrl);
-            context.setAttribute(STORE, store);
-            context.setAttribute(CACHE, cache);
-            context.setAttribute(INDEXER, indexer);
             ServerMetrics metrics = new ServerMetrics(indexer);
-            context.setAttribute(METRICS, metrics);
-            context.setAttribute(LOGIN_LOCKOUT, new LoginLockout(new LoginLockout.Limits(
-                    settings.loginFailuresAllowed(), settings.loginLockOutTime(), LOGINS_REMEMBERED),
-                    Clock.systemUTC(), metrics.loginEvents()));
+            LoginLockout lockout = new LoginLockout(new LoginLockout.Limits(settings.loginFailuresAllowed(),
+                    settings.loginLockOutTime(), LOGINS_REMEMBERED), Clock.systemUTC(), metrics.loginEvents());
+            UploadService uploads = new UploadService(store, cache, indexer, new UploadPolicy(
+                    settings.allowOverwrites(), settings.allowDeletes(), settings.conflictRetention(),
+                    settings.maxUploadBytes()));
+            DeleteService deletes = new DeleteService(store, indexer, settings.allowDeletes());
+            MirrorService mirror = null;
             if (mirrorConfig != null) {
-                MirrorService mirror = new MirrorService(mirrorConfig, store, cache,
+                mirror = new MirrorService(mirrorConfig, store, cache,
                         indexer::current, indexer::requestRescan, leadership,
                         new MirrorService.Settings(settings.mirrorInterval(),
                                 settings.retentionGrace(), MIRROR_ATTEMPTS, MIRROR_RETRY_DELAY),
                         metrics.mirrorEvents(), System::getenv);
                 mirror.start();
-                context.setAttribute(MIRROR, mirror);
                 LOG.info("mirroring as " + settings.mirrorConfig() + " says, every " + settings.mirrorInterval());
             }
+            new Services(settings, publicUrl, store, indexer, metrics, lockout, uploads, deletes, mirror)
+                    .putInto(context);
             LOG.info("serving " + where + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
         } catch (IOException e) {
@@ -141,53 +135,10 @@ public final class ServerLifecycle implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        Object mirror = event.getServletContext().getAttribute(MIRROR);
-        if (mirror instanceof MirrorService service) {
-            service.close();
+        Services services = Services.of(event.getServletContext());
+        if (services != null) {
+            services.close();
         }
-        Object indexer = event.getServletContext().getAttribute(INDEXER);
-        if (indexer instanceof IndexerService service) {
-            service.close();
-        }
-        if (event.getServletContext().getAttribute(STORE) instanceof S3ImageStore bucket) {
-            bucket.close();
-        }
-    }
-
-    static IndexerService indexer(ServletContext context) {
-        return (IndexerService) context.getAttribute(INDEXER);
-    }
-
-    /** Null when MIRROR_CONFIG is not set. */
-    static MirrorService mirror(ServletContext context) {
-        return (MirrorService) context.getAttribute(MIRROR);
-    }
-
-    static ImageStore store(ServletContext context) {
-        return (ImageStore) context.getAttribute(STORE);
-    }
-
-    static HashCache hashCache(ServletContext context) {
-        return (HashCache) context.getAttribute(CACHE);
-    }
-
-    /** Counting goes on with METRICS=off too (it costs nothing); only /metrics is switched off. */
-    static ServerMetrics metrics(ServletContext context) {
-        return (ServerMetrics) context.getAttribute(METRICS);
-    }
-
-    /** One for every way of logging in that the application checks itself. */
-    static LoginLockout loginLockout(ServletContext context) {
-        return (LoginLockout) context.getAttribute(LOGIN_LOCKOUT);
-    }
-
-    static Settings settings(ServletContext context) {
-        return (Settings) context.getAttribute(SETTINGS);
-    }
-
-    /** PUBLIC_URL, or null when the page should name the address it was opened at. */
-    static PublicUrl publicUrl(ServletContext context) {
-        return (PublicUrl) context.getAttribute(PUBLIC_URL);
     }
 
     private static PublicUrl readPublicUrl(String url) {

@@ -2,16 +2,13 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.ClientCaches;
 import dev.simplestreams.catalog.Layout;
-import dev.simplestreams.config.Settings;
 import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.write.MultipartReader;
 import dev.simplestreams.write.UploadBatch;
-import dev.simplestreams.write.UploadPolicy;
 import dev.simplestreams.write.UploadReport;
 import dev.simplestreams.write.UploadService;
 import dev.simplestreams.write.VersionState;
 import dev.simplestreams.write.WriteException;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -40,12 +37,9 @@ public final class UploadServlet extends HttpServlet {
 
     @Override
     public void init() {
-        ServletContext context = getServletContext();
-        Settings settings = ServerLifecycle.settings(context);
-        uploads = new UploadService(ServerLifecycle.store(context), ServerLifecycle.hashCache(context),
-                ServerLifecycle.indexer(context), new UploadPolicy(settings.allowOverwrites(),
-                settings.allowDeletes(), settings.conflictRetention(), settings.maxUploadBytes()));
-        metrics = ServerLifecycle.metrics(context);
+        Services services = Services.of(getServletContext());
+        uploads = services.uploads();
+        metrics = services.metrics();
     }
 
     @Override

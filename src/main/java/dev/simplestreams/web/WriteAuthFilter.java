@@ -33,8 +33,9 @@ public final class WriteAuthFilter extends HttpFilter {
 
     @Override
     public void init() {
-        settings = ServerLifecycle.settings(getServletContext());
-        lockout = ServerLifecycle.loginLockout(getServletContext());
+        Services services = Services.of(getServletContext());
+        settings = services.settings();
+        lockout = services.loginLockout();
         uploader = settings.hasUploader()
                 ? new BasicCredentials(settings.uploadUser(), settings.uploadPassword()) : null;
         LOG.info(switch (settings.writeAuth()) {

@@ -3,7 +3,7 @@ package dev.simplestreams.write;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.VersionKey;
-import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
@@ -20,10 +20,10 @@ public final class DeleteService {
             + "or one file in it can be deleted";
 
     private final ImageStore store;
-    private final IndexerService indexer;
+    private final Indexing indexer;
     private final boolean allowed;
 
-    public DeleteService(ImageStore store, IndexerService indexer, boolean allowed) {
+    public DeleteService(ImageStore store, Indexing indexer, boolean allowed) {
         this.store = store;
         this.indexer = indexer;
         this.allowed = allowed;

@@ -7,7 +7,7 @@ import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.catalog.VersionKey;
-import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.StorageFullException;
 import dev.simplestreams.store.StoredFile;
@@ -47,7 +47,7 @@ public final class UploadBatch {
 
     private final ImageStore store;
     private final Committer committer;
-    private final IndexerService indexer;
+    private final Indexing indexer;
     private final UploadPolicy policy;
     private final List<StoredResult> files = new ArrayList<>();
     private final Set<VersionKey> touched = new LinkedHashSet<>();
@@ -55,7 +55,7 @@ public final class UploadBatch {
     private PublishedCatalog catalog;
     private String refreshFailure;
 
-    UploadBatch(ImageStore store, Committer committer, IndexerService indexer, UploadPolicy policy) {
+    UploadBatch(ImageStore store, Committer committer, Indexing indexer, UploadPolicy policy) {
         this.store = store;
         this.committer = committer;
         this.indexer = indexer;

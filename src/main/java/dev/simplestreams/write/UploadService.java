@@ -1,6 +1,6 @@
 package dev.simplestreams.write;
 
-import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 
@@ -11,11 +11,11 @@ import dev.simplestreams.store.ImageStore;
 public final class UploadService {
 
     private final ImageStore store;
-    private final IndexerService indexer;
+    private final Indexing indexer;
     private final UploadPolicy policy;
     private final Committer committer;
 
-    public UploadService(ImageStore store, HashCache cache, IndexerService indexer, UploadPolicy policy) {
+    public UploadService(ImageStore store, HashCache cache, Indexing indexer, UploadPolicy policy) {
         if (policy.maxUploadBytes() <= 0) {
             throw new IllegalArgumentException("the upload size limit must be positive");
         }

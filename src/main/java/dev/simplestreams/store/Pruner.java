@@ -1,10 +1,8 @@
-package dev.simplestreams.indexer;
+package dev.simplestreams.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.VersionKey;
-import dev.simplestreams.store.ImageStore;
-import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +19,12 @@ import java.util.logging.Logger;
  * Deletes the files of versions retention took out of the catalogue, but only after a grace period: LXD
  * and Incus daemons cache a catalogue for an hour and must still be able to download what it lists. The
  * moment each version left the catalogue is kept in the store's state, so a restart does not reset it.
- * The mirror uses one of its own, under another state name, for versions its upstreams dropped.
+ * The indexer keeps one for the versions KEEP_VERSIONS retires, the mirror one of its own, under another state
+ * name, for versions its upstreams dropped.
  */
 public final class Pruner {
 
     private static final Logger LOG = Logger.getLogger(Pruner.class.getName());
-    private static final String STATE_NAME = "retired.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
@@ -35,11 +33,7 @@ public final class Pruner {
     private final String why;
     private final Map<String, Long> retiredAt = new TreeMap<>();
 
-    Pruner(ImageStore store, Duration grace) {
-        this(store, grace, STATE_NAME, "out of the catalogue (KEEP_VERSIONS)");
-    }
-
-    /** {@code why} says in the log why the versions were retired. */
+    /** {@code stateName} names its list in the store's state; {@code why} says in the log why versions retired. */
     public Pruner(ImageStore store, Duration grace, String stateName, String why) {
         this.store = store;
         this.grace = grace;

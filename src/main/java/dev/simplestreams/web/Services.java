@@ -1,0 +1,106 @@
+package dev.simplestreams.web;
+
+import dev.simplestreams.config.Settings;
+import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.Indexing;
+import dev.simplestreams.metrics.ServerMetrics;
+import dev.simplestreams.mirror.MirrorService;
+import dev.simplestreams.page.PublicUrl;
+import dev.simplestreams.security.LoginLockout;
+import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.S3ImageStore;
+import dev.simplestreams.write.DeleteService;
+import dev.simplestreams.write.UploadService;
+import jakarta.servlet.ServletContext;
+
+/**
+ * The server's parts, built once by {@link ServerLifecycle} and kept in the servlet context, where the servlets
+ * and filters find them; closed with the web application, in the order that lets each finish its work.
+ */
+final class Services {
+
+    private static final String ATTRIBUTE = Services.class.getName();
+
+    private final Settings settings;
+    private final PublicUrl publicUrl;
+    private final ImageStore store;
+    private final IndexerService indexer;
+    private final ServerMetrics metrics;
+    private final LoginLockout loginLockout;
+    private final UploadService uploads;
+    private final DeleteService deletes;
+    private final MirrorService mirror;
+
+    /** {@code publicUrl} and {@code mirror} are null when not configured. */
+    Services(Settings settings, PublicUrl publicUrl, ImageStore store, IndexerService indexer, ServerMetrics metrics,
+            LoginLockout loginLockout, UploadService uploads, DeleteService deletes, MirrorService mirror) {
+        this.settings = settings;
+        this.publicUrl = publicUrl;
+        this.store = store;
+        this.indexer = indexer;
+        this.metrics = metrics;
+        this.loginLockout = loginLockout;
+        this.uploads = uploads;
+        this.deletes = deletes;
+        this.mirror = mirror;
+    }
+
+    static Services of(ServletContext context) {
+        return (Services) context.getAttribute(ATTRIBUTE);
+    }
+
+    void putInto(ServletContext context) {
+        context.setAttribute(ATTRIBUTE, this);
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** PUBLIC_URL, or null when the page should name the address it was opened at. */
+    PublicUrl publicUrl() {
+        return publicUrl;
+    }
+
+    ImageStore store() {
+        return store;
+    }
+
+    Indexing indexing() {
+        return indexer;
+    }
+
+    /** Counting goes on with METRICS=off too (it costs nothing); only /metrics is switched off. */
+    ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** One for every way of logging in that the application checks itself. */
+    LoginLockout loginLockout() {
+        return loginLockout;
+    }
+
+    UploadService uploads() {
+        return uploads;
+    }
+
+    DeleteService deletes() {
+        return deletes;
+    }
+
+    /** Null when MIRROR_CONFIG is not set. */
+    MirrorService mirror() {
+        return mirror;
+    }
+
+    /** The mirror first, as it hands its copies to the indexer; the bucket last, as both use it. */
+    void close() {
+        if (mirror != null) {
+            mirror.close();
+        }
+        indexer.close();
+        if (store instanceof S3ImageStore bucket) {
+            bucket.close();
+        }
+    }
+}
