@@ -281,7 +281,7 @@ public final class CatalogBuilder {
             }
             SortedMap<String, Item> items = new TreeMap<>();
             if (meta != null && !roots.isEmpty()) {
-                Item metaItem = Item.file("lxd.tar.xz", source.key().file(meta.name()), meta.size(), meta.sha256());
+                Item metaItem = Item.file(Ftypes.LXD_METADATA, source.key().file(meta.name()), meta.size(), meta.sha256());
                 for (FileFacts root : roots) {
                     if (!Sha256.isHex(root.combinedSha256())) {
                         return reject(dir, "no fingerprint could be computed for " + root.name());
@@ -292,14 +292,14 @@ public final class CatalogBuilder {
                     versionFingerprints.add(root.combinedSha256());
                 }
                 // LXD reads only lxd.tar.xz items and Incus only incus.tar.xz: publish both, same file.
-                items.put("lxd.tar.xz", metaItem);
-                items.put("incus.tar.xz", metaItem.withFtype("incus.tar.xz"));
+                items.put(Ftypes.LXD_METADATA, metaItem);
+                items.put(Ftypes.INCUS_METADATA, metaItem.withFtype(Ftypes.INCUS_METADATA));
             }
             if (unified != null) {
-                Item item = Item.file("lxd_combined.tar.gz", source.key().file(unified.name()), unified.size(),
+                Item item = Item.file(Ftypes.LXD_UNIFIED, source.key().file(unified.name()), unified.size(),
                         unified.sha256());
-                items.put("lxd_combined.tar.gz", item);
-                items.put("incus_combined.tar.gz", item.withFtype("incus_combined.tar.gz"));
+                items.put(Ftypes.LXD_UNIFIED, item);
+                items.put(Ftypes.INCUS_UNIFIED, item.withFtype(Ftypes.INCUS_UNIFIED));
                 versionFingerprints.add(unified.sha256());
             }
             return items;

@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
 public enum FileKind {
     /** Metadata tarball of a split image; published as both an {@code lxd.tar.xz} and an {@code incus.tar.xz} item. */
     METADATA(null),
-    SQUASHFS("squashfs"),
-    ROOT_TAR_XZ("root.tar.xz"),
-    DISK_KVM("disk-kvm.img"),
+    SQUASHFS(Ftypes.SQUASHFS),
+    ROOT_TAR_XZ(Ftypes.ROOT_TAR_XZ),
+    DISK_KVM(Ftypes.DISK_KVM_IMG),
     /** Single tarball holding metadata and rootfs; published as {@code lxd_combined.tar.gz} and {@code incus_combined.tar.gz}. */
     UNIFIED(null),
-    SQUASHFS_DELTA("squashfs.vcdiff"),
-    DISK_KVM_DELTA("disk-kvm.img.vcdiff"),
+    SQUASHFS_DELTA(Ftypes.SQUASHFS_DELTA),
+    DISK_KVM_DELTA(Ftypes.DISK_KVM_IMG_DELTA),
     /** Per-version overrides of os, release_title and aliases. */
     METADATA_JSON(null);
 

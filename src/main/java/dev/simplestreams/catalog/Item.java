@@ -35,12 +35,12 @@ public record Item(
     /** Records the fingerprint of the image this metadata item forms with a root of the given ftype. */
     public Item withCombined(String rootFtype, String combined) {
         return switch (rootFtype) {
-            case "squashfs" -> new Item(ftype, path, size, sha256, combined, combinedRootxzSha256, combinedSha256,
+            case Ftypes.SQUASHFS -> new Item(ftype, path, size, sha256, combined, combinedRootxzSha256, combinedSha256,
                     combinedDiskKvmImgSha256, deltaBase);
             // Older clients read only combined_sha256 for root.tar.xz images.
-            case "root.tar.xz" -> new Item(ftype, path, size, sha256, combinedSquashfsSha256, combined, combined,
+            case Ftypes.ROOT_TAR_XZ -> new Item(ftype, path, size, sha256, combinedSquashfsSha256, combined, combined,
                     combinedDiskKvmImgSha256, deltaBase);
-            case "disk-kvm.img" -> new Item(ftype, path, size, sha256, combinedSquashfsSha256, combinedRootxzSha256,
+            case Ftypes.DISK_KVM_IMG -> new Item(ftype, path, size, sha256, combinedSquashfsSha256, combinedRootxzSha256,
                     combinedSha256, combined, deltaBase);
             default -> throw new IllegalArgumentException("not a root ftype: " + rootFtype);
         };

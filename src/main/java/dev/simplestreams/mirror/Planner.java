@@ -2,6 +2,7 @@ package dev.simplestreams.mirror;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.catalog.Ftypes;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.MetadataException;
@@ -47,7 +48,7 @@ public final class Planner {
             Pattern.compile("(\\d{8})\\.(\\d)"), "$1_00:0$2",
             Pattern.compile("(\\d{8})\\.(\\d{2})"), "$1_00:$2");
 
-    private static final List<String> VM_DISKS = List.of("disk-kvm.img", "disk1.img", "uefi1.img");
+    private static final List<String> VM_DISKS = List.of(Ftypes.DISK_KVM_IMG, "disk1.img", "uefi1.img");
 
     /**
      * One file to have locally: our file name, where to fetch it, and what it must be. {@code fingerprint}: for
@@ -197,10 +198,10 @@ public final class Planner {
         boolean vms = remote.wants(key.os(), key.release(), key.arch(), key.variant(), ImageKind.VM);
         Map<String, UpstreamCatalog.Item> chosen = new LinkedHashMap<>();
         if (containers) {
-            if (byFtype.containsKey("squashfs")) {
-                chosen.put("rootfs.squashfs", byFtype.get("squashfs"));
-            } else if (byFtype.containsKey("root.tar.xz")) {
-                chosen.put("root.tar.xz", byFtype.get("root.tar.xz"));
+            if (byFtype.containsKey(Ftypes.SQUASHFS)) {
+                chosen.put("rootfs.squashfs", byFtype.get(Ftypes.SQUASHFS));
+            } else if (byFtype.containsKey(Ftypes.ROOT_TAR_XZ)) {
+                chosen.put("root.tar.xz", byFtype.get(Ftypes.ROOT_TAR_XZ));
             }
         }
         if (vms) {
@@ -210,15 +211,16 @@ public final class Planner {
         }
         Map<String, String> fingerprints = Map.of();
         if (!chosen.isEmpty()) {
-            String meta = byFtype.containsKey("lxd.tar.xz") ? "lxd.tar.xz"
-                    : byFtype.containsKey("incus.tar.xz") ? "incus.tar.xz" : null;
+            // The item's ftype is also the name the file is stored under.
+            String meta = byFtype.containsKey(Ftypes.LXD_METADATA) ? Ftypes.LXD_METADATA
+                    : byFtype.containsKey(Ftypes.INCUS_METADATA) ? Ftypes.INCUS_METADATA : null;
             if (meta == null) {
                 return "root files but no metadata tarball (lxd.tar.xz or incus.tar.xz item)";
             }
             chosen.put(meta, byFtype.get(meta));
             fingerprints = byFtype.get(meta).fingerprints();
         } else if (containers) {
-            for (String unified : List.of("lxd_combined.tar.gz", "incus_combined.tar.gz")) {
+            for (String unified : List.of(Ftypes.LXD_UNIFIED, Ftypes.INCUS_UNIFIED)) {
                 if (byFtype.containsKey(unified)) {
                     chosen.put(unified, byFtype.get(unified));
                     break;
