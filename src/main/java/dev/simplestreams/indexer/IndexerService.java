@@ -35,16 +35,6 @@ public final class IndexerService implements Indexing, AutoCloseable {
     /** How long closing waits for the hash threads to finish the file each is reading. */
     private static final Duration HASH_THREADS_STOP = Duration.ofSeconds(10);
 
-    /**
-     * {@code quietPeriod}: how long a directory must see no event before it is read, so a file copied in by
-     * another tool is read once it is complete. {@code rescanInterval}: time between full rescans.
-     * {@code keepVersions} (0: all) and {@code retentionGrace}: see {@link Indexer}. {@code conflictRetention}:
-     * how long an upload stored aside is kept.
-     */
-    public record Settings(Duration quietPeriod, Duration rescanInterval, int keepVersions, Duration retentionGrace,
-            Duration conflictRetention) {
-    }
-
     private final HashCache cache;
     private final Path watchedRoot;
     private final Leadership leadership;
@@ -59,7 +49,7 @@ public final class IndexerService implements Indexing, AutoCloseable {
      * is the local data root to watch for file events, or null for stores without them. {@code leadership}
      * says whether this server indexes; it is started here and closed with the service.
      */
-    public IndexerService(ImageStore store, HashCache cache, Path watchedRoot, Settings settings,
+    public IndexerService(ImageStore store, HashCache cache, Path watchedRoot, IndexingSettings settings,
             Leadership leadership) {
         this.cache = cache;
         this.watchedRoot = watchedRoot;

@@ -45,10 +45,6 @@ public final class MirrorService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MirrorService.class.getName());
     private static final String RETIRED_STATE = "mirror-retired.json";
 
-    /** {@code attempts}: tries per file (the later ones resume with Range); {@code retryDelay} between them. */
-    public record Settings(Duration interval, Duration retentionGrace, int attempts, Duration retryDelay) {
-    }
-
     /** The mirror's part of the status document. */
     public record Status(@JsonProperty("interval_seconds") long intervalSeconds, boolean leader, boolean syncing,
             List<RemoteStatus> remotes, @JsonProperty("scheduled_deletions") Map<String, String> scheduledDeletions) {
@@ -71,7 +67,7 @@ public final class MirrorService implements AutoCloseable {
     private final Supplier<PublishedCatalog> catalogue;
     private final Runnable catalogueChanged;
     private final Leadership leadership;
-    private final Settings settings;
+    private final MirrorSettings settings;
     private final MirrorEvents events;
     private final Installer installer;
     private final UpstreamClient client;
@@ -112,7 +108,7 @@ public final class MirrorService implements AutoCloseable {
 
     /** {@code cache} is the indexer's: it learns each fetched file's hashes, so the indexer need not read it. */
     public MirrorService(MirrorConfig config, ImageStore store, HashCache cache, Supplier<PublishedCatalog> catalogue,
-            Runnable catalogueChanged, Leadership leadership, Settings settings, MirrorEvents events,
+            Runnable catalogueChanged, Leadership leadership, MirrorSettings settings, MirrorEvents events,
             UnaryOperator<String> environment) throws IOException {
         this.store = store;
         this.catalogue = catalogue;

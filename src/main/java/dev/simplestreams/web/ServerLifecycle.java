@@ -5,10 +5,12 @@ import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.Elections;
 import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.IndexingSettings;
 import dev.simplestreams.metrics.ServerMetrics;
 import dev.simplestreams.mirror.MirrorConfig;
 import dev.simplestreams.mirror.MirrorConfigException;
 import dev.simplestreams.mirror.MirrorService;
+import dev.simplestreams.mirror.MirrorSettings;
 import dev.simplestreams.page.PublicUrl;
 import dev.simplestreams.security.LoginLockout;
 import dev.simplestreams.store.DataRoot;
@@ -85,7 +87,7 @@ public final class ServerLifecycle implements ServletContextListener {
             HashCache cache = HashCache.loadInBackground(store);
             Leadership leadership = Elections.choose(settings.objectStorage(), store, identity());
             IndexerService indexer = new IndexerService(store, cache, watched,
-                    new IndexerService.Settings(settings.quietPeriod(), settings.rescanInterval(),
+                    new IndexingSettings(settings.quietPeriod(), settings.rescanInterval(),
                             settings.keepVersions(), settings.retentionGrace(),
                             settings.conflictRetention()), leadership);
             indexer.start();
@@ -100,7 +102,7 @@ public final class ServerLifecycle implements ServletContextListener {
             if (mirrorConfig != null) {
                 mirror = new MirrorService(mirrorConfig, store, cache,
                         indexer::current, indexer::requestRescan, leadership,
-                        new MirrorService.Settings(settings.mirrorInterval(),
+                        new MirrorSettings(settings.mirrorInterval(),
                                 settings.retentionGrace(), MIRROR_ATTEMPTS, MIRROR_RETRY_DELAY),
                         metrics.mirrorEvents(), System::getenv);
                 mirror.start();

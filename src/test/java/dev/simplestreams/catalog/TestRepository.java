@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.indexer.Indexer;
 import dev.simplestreams.indexer.IndexerService;
+import dev.simplestreams.indexer.IndexingSettings;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -72,7 +73,7 @@ public final class TestRepository {
     public static IndexerService newService(ImageStore store, Path watchedRoot, Duration quietPeriod,
             Duration rescanInterval) {
         return new IndexerService(store, HashCache.load(store), watchedRoot,
-                new IndexerService.Settings(quietPeriod, rescanInterval, 0, Duration.ZERO, Duration.ofDays(7)), new SingleServer("test"));
+                new IndexingSettings(quietPeriod, rescanInterval, 0, Duration.ZERO, Duration.ofDays(7)), new SingleServer("test"));
     }
 
     public Path root() {

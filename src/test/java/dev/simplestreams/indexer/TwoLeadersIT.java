@@ -50,7 +50,7 @@ class TwoLeadersIT {
         for (String id : List.of("a", "b")) {
             S3ImageStore store = store(rgw, bucket, id);
             IndexerService service = new IndexerService(store, HashCache.load(store), null,
-                    new IndexerService.Settings(Duration.ZERO, Duration.ofHours(1), 0, Duration.ZERO,
+                    new IndexingSettings(Duration.ZERO, Duration.ofHours(1), 0, Duration.ZERO,
                             Duration.ofDays(7)),
                     new SingleServer(id));
             service.start();

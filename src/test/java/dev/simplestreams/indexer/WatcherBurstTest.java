@@ -30,7 +30,7 @@ class WatcherBurstTest {
     void tenThousandFilesProduceAHandfulOfCatalogueWrites() throws Exception {
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
         IndexerService service = new IndexerService(store, new HashCache(), root,
-                new IndexerService.Settings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO,
+                new IndexingSettings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO,
                         Duration.ofDays(7)),
                 new SingleServer("test"));
         service.start();

@@ -1,0 +1,13 @@
+package dev.simplestreams.indexer;
+
+import java.time.Duration;
+
+/**
+ * How the indexer paces itself and what it keeps. {@code quietPeriod}: how long a directory must see no event
+ * before it is read, so a file copied in by another tool is read once it is complete. {@code rescanInterval}:
+ * time between full rescans. {@code keepVersions} (0: all) and {@code retentionGrace}: see {@link Indexer}.
+ * {@code conflictRetention}: how long an upload stored aside is kept.
+ */
+public record IndexingSettings(Duration quietPeriod, Duration rescanInterval, int keepVersions,
+        Duration retentionGrace, Duration conflictRetention) {
+}
