@@ -124,7 +124,7 @@ public final class Indexer {
         return reader.bytesRead();
     }
 
-    public long catalogueWrites() {
+    public long catalogWrites() {
         return publisher.writes();
     }
 

@@ -17,7 +17,7 @@ public interface Indexing {
 
     /** What the health endpoints, the status document and the metrics report. */
     record Status(boolean indexing, Instant lastIndexed, long lastDurationMillis,
-            String lastError, int consecutiveFailures, long filesRead, long bytesRead, long catalogueWrites,
+            String lastError, int consecutiveFailures, long filesRead, long bytesRead, long catalogWrites,
             long runs, long failedRuns, long totalRunMillis, boolean leading, String leader) {
     }
 

@@ -38,7 +38,7 @@ final class RunStatistics {
     /** {@code indexer} counts the files and bytes read and the catalogs written in the current term. */
     Indexing.Status snapshot(boolean running, Indexer indexer, boolean leading, String leader) {
         return new Indexing.Status(running, lastIndexed, lastDurationMillis, lastError, consecutiveFailures.get(),
-                indexer.filesRead(), indexer.bytesRead(), indexer.catalogueWrites(), runs.get(), failedRuns.get(),
+                indexer.filesRead(), indexer.bytesRead(), indexer.catalogWrites(), runs.get(), failedRuns.get(),
                 totalRunMillis.get(), leading, leader);
     }
 }

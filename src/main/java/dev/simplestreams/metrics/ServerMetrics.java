@@ -45,7 +45,7 @@ public final class ServerMetrics {
     private final Counter failedLogins;
     private final Counter loginLockouts;
     private final Counter lockedOutLogins;
-    private volatile CatalogueSize size = new CatalogueSize(null, 0);
+    private volatile CatalogSize size = new CatalogSize(null, 0);
 
     public ServerMetrics(Indexing indexer) {
         uploadRequests = Counter.builder().name("simplestreams_upload_requests")
@@ -87,7 +87,7 @@ public final class ServerMetrics {
         counter("simplestreams_hashed_files", "Files read and hashed by the indexer", indexer, s -> s.filesRead());
         counter("simplestreams_hashed_bytes", "Bytes read and hashed by the indexer", indexer, s -> s.bytesRead());
         counter("simplestreams_catalogue_writes", "Times index.json and images.json were replaced", indexer,
-                s -> s.catalogueWrites());
+                s -> s.catalogWrites());
         gauge("simplestreams_indexing_last_duration_seconds", "Duration of the last successful indexing pass",
                 () -> indexer.status().lastDurationMillis() / 1000.0);
         gauge("simplestreams_indexing_last_success_timestamp_seconds", "When the last indexing pass succeeded "
@@ -95,11 +95,11 @@ public final class ServerMetrics {
                     var last = indexer.status().lastIndexed();
                     return last == null ? 0 : last.toEpochMilli() / 1000.0;
                 });
-        gauge("simplestreams_products", "Products in the published catalogue", () -> catalogue(indexer).products);
-        gauge("simplestreams_versions", "Versions in the published catalogue", () -> catalogue(indexer).versions);
-        gauge("simplestreams_files", "Distinct files in the published catalogue", () -> catalogue(indexer).files);
+        gauge("simplestreams_products", "Products in the published catalogue", () -> catalog(indexer).products);
+        gauge("simplestreams_versions", "Versions in the published catalogue", () -> catalog(indexer).versions);
+        gauge("simplestreams_files", "Distinct files in the published catalogue", () -> catalog(indexer).files);
         gauge("simplestreams_problems", "Paths left out of the catalogue because of a problem (see /status)",
-                () -> catalogue(indexer).problems);
+                () -> catalog(indexer).problems);
         JvmMetrics.builder().register(registry);
     }
 
@@ -184,11 +184,11 @@ public final class ServerMetrics {
     }
 
     /** Counted once per published catalogue, not on every scrape. */
-    private CatalogueSize catalogue(Indexing indexer) {
+    private CatalogSize catalog(Indexing indexer) {
         PublishedCatalog current = indexer.current();
-        CatalogueSize known = size;
+        CatalogSize known = size;
         if (known.catalog != current) {
-            known = new CatalogueSize(current, current == null ? 0 : countFiles(current));
+            known = new CatalogSize(current, current == null ? 0 : countFiles(current));
             size = known;
         }
         return known;
@@ -208,14 +208,14 @@ public final class ServerMetrics {
         return files;
     }
 
-    private static final class CatalogueSize {
+    private static final class CatalogSize {
         final PublishedCatalog catalog;
         final int products;
         final int versions;
         final int files;
         final int problems;
 
-        CatalogueSize(PublishedCatalog catalog, int files) {
+        CatalogSize(PublishedCatalog catalog, int files) {
             this.catalog = catalog;
             this.products = catalog == null ? 0 : catalog.products().size();
             this.versions = catalog == null ? 0 : catalog.versionCount();

@@ -20,13 +20,13 @@ final class LocalContent implements Planner.Local {
 
     private final ImageStore store;
     private final MirrorState state;
-    private final PublishedCatalog catalogue;
+    private final PublishedCatalog catalog;
     private final String remote;
 
-    LocalContent(ImageStore store, MirrorState state, PublishedCatalog catalogue, String remote) {
+    LocalContent(ImageStore store, MirrorState state, PublishedCatalog catalog, String remote) {
         this.store = store;
         this.state = state;
-        this.catalogue = catalogue;
+        this.catalog = catalog;
         this.remote = remote;
     }
 
@@ -48,7 +48,7 @@ final class LocalContent implements Planner.Local {
     @Override
     public Optional<String> foreignAliasOwner(String alias, String arch) {
         String kernelArch = Architectures.kernelName(arch).orElse(arch);
-        for (Map.Entry<String, Product> entry : catalogue.products().entrySet()) {
+        for (Map.Entry<String, Product> entry : catalog.products().entrySet()) {
             Product product = entry.getValue();
             boolean sameArch = kernelArch.equals(Architectures.kernelName(product.arch()).orElse(product.arch()));
             boolean ours = product.versions().values().stream().map(Version::origin).allMatch(remote::equals);

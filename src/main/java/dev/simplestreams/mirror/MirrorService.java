@@ -64,8 +64,8 @@ public final class MirrorService implements AutoCloseable {
     }
 
     private final ImageStore store;
-    private final Supplier<PublishedCatalog> catalogue;
-    private final Runnable catalogueChanged;
+    private final Supplier<PublishedCatalog> catalog;
+    private final Runnable catalogChanged;
     private final Leadership leadership;
     private final MirrorSettings settings;
     private final MirrorEvents events;
@@ -107,12 +107,12 @@ public final class MirrorService implements AutoCloseable {
     }
 
     /** {@code cache} is the indexer's: it learns each fetched file's hashes, so the indexer need not read it. */
-    public MirrorService(MirrorConfig config, ImageStore store, HashCache cache, Supplier<PublishedCatalog> catalogue,
-            Runnable catalogueChanged, Leadership leadership, MirrorSettings settings, MirrorEvents events,
+    public MirrorService(MirrorConfig config, ImageStore store, HashCache cache, Supplier<PublishedCatalog> catalog,
+            Runnable catalogChanged, Leadership leadership, MirrorSettings settings, MirrorEvents events,
             UnaryOperator<String> environment) throws IOException {
         this.store = store;
-        this.catalogue = catalogue;
-        this.catalogueChanged = catalogueChanged;
+        this.catalog = catalog;
+        this.catalogChanged = catalogChanged;
         this.leadership = leadership;
         this.settings = settings;
         this.events = events;
@@ -177,7 +177,7 @@ public final class MirrorService implements AutoCloseable {
                     }
                     requested = false;
                 }
-                if (catalogue.get() == null) {
+                if (catalog.get() == null) {
                     // Conflicts are judged against the local catalogue: wait until it exists.
                     Thread.sleep(500);
                     synchronized (lock) {
@@ -229,7 +229,7 @@ public final class MirrorService implements AutoCloseable {
             syncing = false;
         }
         if (changed) {
-            catalogueChanged.run();
+            catalogChanged.run();
         }
     }
 
@@ -262,7 +262,7 @@ public final class MirrorService implements AutoCloseable {
                     products.addAll(UpstreamCatalog.products(document.getKey(), document.getValue().body()));
                 }
                 Planner.Plan plan = Planner.plan(remote, remote.url(), products,
-                        new LocalContent(store, state, catalogue.get(), remote.name()));
+                        new LocalContent(store, state, catalog.get(), remote.name()));
                 rs.skipped = plan.problems();
                 plan.problems().forEach(p -> LOG.info("mirror " + remote.name() + ": skipped " + p));
                 List<Problem> refused = new ArrayList<>();

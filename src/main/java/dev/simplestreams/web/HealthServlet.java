@@ -66,15 +66,15 @@ public final class HealthServlet extends HttpServlet {
         indexing.put("consecutive_failures", status.consecutiveFailures());
         indexing.put("files_hashed", status.filesRead());
         indexing.put("bytes_hashed", status.bytesRead());
-        indexing.put("catalogue_writes", status.catalogueWrites());
+        indexing.put("catalogue_writes", status.catalogWrites());
         indexing.put("leading", status.leading());
         indexing.put("leader", status.leader());
         body.put("indexer", indexing);
-        Map<String, Object> catalogue = new LinkedHashMap<>();
-        catalogue.put("updated", catalog == null ? null : catalog.updated().toString());
-        catalogue.put("products", catalog == null ? 0 : catalog.products().size());
-        catalogue.put("versions", catalog == null ? 0 : catalog.versionCount());
-        body.put("catalogue", catalogue);
+        Map<String, Object> catalogSummary = new LinkedHashMap<>();
+        catalogSummary.put("updated", catalog == null ? null : catalog.updated().toString());
+        catalogSummary.put("products", catalog == null ? 0 : catalog.products().size());
+        catalogSummary.put("versions", catalog == null ? 0 : catalog.versionCount());
+        body.put("catalogue", catalogSummary);
         List<Map<String, String>> problems = new ArrayList<>();
         if (catalog != null) {
             for (Problem problem : catalog.problems()) {

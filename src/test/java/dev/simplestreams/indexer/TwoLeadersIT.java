@@ -109,7 +109,7 @@ class TwoLeadersIT {
             watcher.get();
             assertEquals(Set.of(), dropped, "no published version ever left the catalogue");
             assertEquals(12, publishedVersions(onlooker).size(), "every upload is published");
-            assertTrue(services.stream().mapToLong(s -> s.status().catalogueWrites()).sum() >= 2);
+            assertTrue(services.stream().mapToLong(s -> s.status().catalogWrites()).sum() >= 2);
         } finally {
             pool.shutdownNow();
             services.forEach(IndexerService::close);

@@ -27,7 +27,7 @@ class WatcherBurstTest {
     Path root;
 
     @Test
-    void tenThousandFilesProduceAHandfulOfCatalogueWrites() throws Exception {
+    void tenThousandFilesProduceAHandfulOfCatalogWrites() throws Exception {
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
         IndexerService service = new IndexerService(store, new HashCache(), root,
                 new IndexingSettings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO,
@@ -36,7 +36,7 @@ class WatcherBurstTest {
         service.start();
         try {
             await(service, catalog -> true);
-            long before = service.status().catalogueWrites();
+            long before = service.status().catalogWrites();
 
             byte[] meta = Trees.metadataTarXz(Trees.metadataYaml("x86_64", "burst", "one", "default"));
             for (int i = 0; i < VERSIONS; i++) {
@@ -49,7 +49,7 @@ class WatcherBurstTest {
             }
 
             PublishedCatalog done = await(service, catalog -> catalog.versionCount() == VERSIONS);
-            long writes = service.status().catalogueWrites() - before;
+            long writes = service.status().catalogWrites() - before;
             assertEquals(VERSIONS, done.versionCount());
             assertTrue(writes <= 5, "10,000 files caused " + writes + " catalogue writes");
         } finally {
