@@ -1,8 +1,9 @@
 package dev.simplestreams.catalog;
 
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ public final class CatalogJson {
     public static final String IMAGES_PATH = Layout.STREAMS + "/images.json";
     public static final String INDEX_PATH = Layout.STREAMS + "/index.json";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @JsonPropertyOrder(alphabetic = true)
     record IndexEntry(String datatype, String format, String path, List<String> products, String updated) {
@@ -38,12 +38,12 @@ public final class CatalogJson {
     }
 
     public static Products readImages(byte[] json) throws IOException {
-        return MAPPER.readValue(json, Products.class);
+        return JSON.readValue(json, Products.class);
     }
 
     private static byte[] write(Object document) {
         try {
-            return MAPPER.writeValueAsBytes(document);
+            return JSON.writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the catalogue model is always serialisable", e);
         }

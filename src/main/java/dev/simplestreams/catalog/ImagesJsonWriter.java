@@ -1,7 +1,8 @@
 package dev.simplestreams.catalog;
 
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +18,6 @@ import java.util.SortedMap;
  */
 public final class ImagesJsonWriter {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private record Written(Product product, byte[] json) {
     }
@@ -58,7 +58,7 @@ public final class ImagesJsonWriter {
 
     private static byte[] json(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the catalogue model is always serialisable", e);
         }

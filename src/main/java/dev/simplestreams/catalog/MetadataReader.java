@@ -1,9 +1,9 @@
 package dev.simplestreams.catalog;
 
+import static dev.simplestreams.catalog.JsonMappers.YAML;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,6 @@ public final class MetadataReader {
     private static final int MAX_ENTRIES = 10_000;
     private static final int XZ_MEMORY_LIMIT_KIB = 128 * 1024;
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private MetadataReader() {
     }

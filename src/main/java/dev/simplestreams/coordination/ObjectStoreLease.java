@@ -1,6 +1,7 @@
 package dev.simplestreams.coordination;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import dev.simplestreams.concurrent.DaemonThreads;
 import dev.simplestreams.store.ConditionalState;
 import dev.simplestreams.store.ImageStore;
@@ -24,7 +25,6 @@ import java.util.logging.Logger;
 public final class ObjectStoreLease implements Leadership {
 
     private static final Logger LOG = Logger.getLogger(ObjectStoreLease.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String NAME = "leader-lease.json";
 
     /** What the lease document holds; {@code term} grows with every change of holder. */

@@ -1,6 +1,7 @@
 package dev.simplestreams.indexer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Products;
@@ -21,7 +22,6 @@ import java.util.Optional;
  */
 final class CatalogFollower {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
     private String tag;

@@ -1,6 +1,7 @@
 package dev.simplestreams.indexer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.ImagesJsonWriter;
 import dev.simplestreams.catalog.Problem;
@@ -24,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CatalogPublisher {
 
     static final String PROBLEMS_STATE = "problems.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
     private final ImagesJsonWriter imagesJson = new ImagesJsonWriter();

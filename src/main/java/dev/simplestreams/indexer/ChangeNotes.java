@@ -1,7 +1,7 @@
 package dev.simplestreams.indexer;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.simplestreams.catalog.JsonMappers.TOLERANT_JSON;
+
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.VersionKey;
@@ -25,8 +25,6 @@ final class ChangeNotes {
 
     private static final Logger LOG = Logger.getLogger(ChangeNotes.class.getName());
     private static final String PREFIX = "changes/";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     record Note(String directory, Map<String, HashCache.Entry> files) {
     }
@@ -44,7 +42,7 @@ final class ChangeNotes {
     /** Returns the note's name, to learn when the leader has taken it. */
     String leave(VersionKey version, Map<String, HashCache.Entry> files) throws IOException {
         String name = PREFIX + System.currentTimeMillis() + "-" + UUID.randomUUID() + ".json";
-        store.writeState(name, JSON.writeValueAsBytes(new Note(version.directory(), files)));
+        store.writeState(name, TOLERANT_JSON.writeValueAsBytes(new Note(version.directory(), files)));
         return name;
     }
 
@@ -61,7 +59,7 @@ final class ChangeNotes {
                 continue;
             }
             try {
-                Note note = JSON.readValue(content.get(), Note.class);
+                Note note = TOLERANT_JSON.readValue(content.get(), Note.class);
                 note.files().forEach(cache::put);
                 taken.add(new Taken(name, Layout.parseVersionDirectory(note.directory())));
             } catch (IOException | LayoutException e) {

@@ -1,7 +1,8 @@
 package dev.simplestreams.mirror;
 
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.util.Map;
@@ -19,7 +20,6 @@ final class MirrorState {
 
     private static final Logger LOG = Logger.getLogger(MirrorState.class.getName());
     private static final String STATE_NAME = "mirror.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
     /** Version directory -> remote name. */

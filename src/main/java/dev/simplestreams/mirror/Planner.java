@@ -1,7 +1,8 @@
 package dev.simplestreams.mirror;
 
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Ftypes;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
@@ -35,7 +36,6 @@ import java.util.regex.Pattern;
  */
 public final class Planner {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * Version spellings producers use, each mapped onto this layout's {@code YYYYMMDD_HH:MM}: lxd-imagebuilder's
      * {@code YYYYMMDD_HHMM}, incus-simplestreams' {@code YYYYMMDDHHMM} (from the image's creation date), and

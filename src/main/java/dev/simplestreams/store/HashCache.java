@@ -1,8 +1,8 @@
 package dev.simplestreams.store;
 
+import static dev.simplestreams.catalog.JsonMappers.TOLERANT_JSON;
+
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.concurrent.DaemonThreads;
@@ -24,8 +24,6 @@ public final class HashCache {
 
     private static final Logger LOG = Logger.getLogger(HashCache.class.getName());
     private static final String STATE_NAME = "hash-cache.json";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /**
      * {@code combined} is sha256(metadata tarball + this file), valid for the metadata tarball whose sha256
@@ -177,12 +175,12 @@ public final class HashCache {
             return;
         }
         dirty = false;
-        byte[] json = JSON.writeValueAsBytes(new TreeMap<>(entries));
+        byte[] json = TOLERANT_JSON.writeValueAsBytes(new TreeMap<>(entries));
         store.writeState(STATE_NAME, json);
         lastSeen = Sha256.hex(json);
     }
 
     private static Map<String, Entry> parse(byte[] json) throws IOException {
-        return JSON.readValue(json, new TypeReference<Map<String, Entry>>() { });
+        return TOLERANT_JSON.readValue(json, new TypeReference<Map<String, Entry>>() { });
     }
 }

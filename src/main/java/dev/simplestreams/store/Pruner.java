@@ -1,7 +1,8 @@
 package dev.simplestreams.store;
 
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.VersionKey;
 import java.io.IOException;
 import java.time.Duration;
@@ -25,7 +26,6 @@ import java.util.logging.Logger;
 public final class Pruner {
 
     private static final Logger LOG = Logger.getLogger(Pruner.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
     private final Duration grace;

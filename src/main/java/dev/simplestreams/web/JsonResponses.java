@@ -1,7 +1,7 @@
 package dev.simplestreams.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.simplestreams.catalog.JsonMappers;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
 /** Every answer the server writes itself is JSON; errors say what was wrong and how to fix it. */
 final class JsonResponses {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter JSON = JsonMappers.JSON.writerWithDefaultPrettyPrinter();
 
     private JsonResponses() {
     }
