@@ -51,7 +51,8 @@ final class TreeWatcher implements AutoCloseable {
 
     /**
      * Watches the tree, then blocks, delivering changes, until closed. The watches are set up here, on the
-     * caller's thread, not before the server starts: one per directory, they took 1.3 s at 10,000 versions.
+     * caller's thread, not before the server starts: one per directory, they take long on a large tree (the
+     * figures are in bench/RESULTS.md).
      * Changes made while they are set up are found by the rescan asked for once they are.
      */
     void run() throws InterruptedException {

@@ -158,8 +158,8 @@ public final class FileSystemStore implements ImageStore {
     public void publish(String path, byte[] content) throws IOException {
         try {
             // Not forced to disk: the catalogue is derived from the tree, served from memory, and written again
-            // at every start, so a crash cannot leave a served catalogue behind. Forcing 8 MB (10,000 versions)
-            // took 20-37 ms here, most of what publishing an upload cost.
+            // at every start, so a crash cannot leave a served catalogue behind. Forcing it to disk was most of
+            // what publishing an upload cost (bench/RESULTS.md).
             replaceAtomically(root.resolve(path), content, false);
         } catch (UnsafePathException e) {
             throw new IllegalArgumentException(path + ": " + e.getMessage(), e);

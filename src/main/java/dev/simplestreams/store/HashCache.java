@@ -125,7 +125,7 @@ public final class HashCache {
 
     /**
      * Reads the saved cache on a thread of its own; the methods that need it wait for it. A start then lists
-     * the tree while the cache is parsed (1.2 s at 10,000 versions) instead of after it.
+     * the tree while the cache is parsed (seconds on a large tree, see bench/RESULTS.md) instead of after it.
      */
     public static HashCache loadInBackground(ImageStore store) {
         HashCache cache = new HashCache(1);

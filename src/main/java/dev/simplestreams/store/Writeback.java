@@ -11,9 +11,9 @@ import java.util.concurrent.Future;
 
 /**
  * Starts a large file's disk writes while it is still being received. Left to itself the kernel keeps
- * gigabytes dirty in the page cache, and the fsync before publication then wrote the whole file at the end:
- * 1.6-1.8 s of a 1 GiB upload here, about 40% of it. An fdatasync every few tens of MiB, on a thread of its
- * own, overlaps the disk with the network, and the final fsync finds little left to do.
+ * gigabytes dirty in the page cache, and the fsync before publication then wrote the whole file at the end, a
+ * large part of a large upload's time (measured in bench/RESULTS.md). An fdatasync every few tens of MiB, on a
+ * thread of its own, overlaps the disk with the network, and the final fsync finds little left to do.
  */
 final class Writeback {
 
