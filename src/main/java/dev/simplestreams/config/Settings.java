@@ -40,13 +40,15 @@ import java.util.function.UnaryOperator;
  * @param loginFailuresAllowed LOGIN_FAILURES_ALLOWED: failed logins in a row that lock a user or an address out;
  *                         0 turns lock-outs off
  * @param loginLockOutTime LOGIN_LOCKOUT_SECONDS: how long such a lock-out lasts
+ * @param auditFileBytes   AUDIT_FILE_BYTES: the size at which the audit trail begins a new file
+ * @param auditFiles       AUDIT_FILES: audit files kept; the oldest are deleted beyond
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
         String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace,
         Duration conflictRetention, String publicUrl, boolean metrics,
         Path mirrorConfig, Duration mirrorInterval, ObjectStorage objectStorage,
-        int loginFailuresAllowed, Duration loginLockOutTime) {
+        int loginFailuresAllowed, Duration loginLockOutTime, long auditFileBytes, int auditFiles) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
@@ -87,7 +89,9 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 Duration.ofMinutes(number(lookup, "MIRROR_INTERVAL_MINUTES", 60)),
                 objectStorage(lookup),
                 (int) Math.min(Integer.MAX_VALUE, number(lookup, "LOGIN_FAILURES_ALLOWED", 5)),
-                Duration.ofSeconds(number(lookup, "LOGIN_LOCKOUT_SECONDS", 300)));
+                Duration.ofSeconds(number(lookup, "LOGIN_LOCKOUT_SECONDS", 300)),
+                number(lookup, "AUDIT_FILE_BYTES", 10L << 20),
+                (int) Math.min(Integer.MAX_VALUE, number(lookup, "AUDIT_FILES", 10)));
     }
 
     private static ObjectStorage objectStorage(UnaryOperator<String> lookup) {
@@ -156,7 +160,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 + keepVersions + ", retentionGrace=" + retentionGrace + ", conflictRetention=" + conflictRetention
                 + ", publicUrl=" + publicUrl + ", metrics=" + metrics + ", mirrorConfig="
                 + mirrorConfig + ", mirrorInterval=" + mirrorInterval + ", objectStorage=" + objectStorage
-                + ", loginFailuresAllowed=" + loginFailuresAllowed + ", loginLockOutTime=" + loginLockOutTime + "]";
+                + ", loginFailuresAllowed=" + loginFailuresAllowed + ", loginLockOutTime=" + loginLockOutTime
+                + ", auditFileBytes=" + auditFileBytes + ", auditFiles=" + auditFiles + "]";
     }
 
     /** Taken as given: spaces at either end may be part of a password. */

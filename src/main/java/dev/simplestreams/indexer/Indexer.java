@@ -1,5 +1,6 @@
 package dev.simplestreams.indexer;
 
+import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.catalog.CatalogBuilder;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
@@ -86,13 +87,20 @@ public final class Indexer {
      */
     public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
             Duration retentionGrace, Duration settleTime) {
+        this(store, cache, hashPool, keepVersions, retentionGrace, settleTime, AuditTrail.NONE);
+    }
+
+    /** As above, recording the versions retention deletes in {@code audit}. */
+    public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
+            Duration retentionGrace, Duration settleTime, AuditTrail audit) {
         this.store = store;
         this.cache = cache;
         this.reader = new VersionReader(store, cache);
         this.publisher = new CatalogPublisher(store);
         this.hashPool = hashPool;
         this.keepVersions = keepVersions;
-        this.pruner = new Pruner(store, retentionGrace, RETIRED_STATE, "out of the catalogue (KEEP_VERSIONS)");
+        this.pruner = new Pruner(store, retentionGrace, RETIRED_STATE, "out of the catalogue (KEEP_VERSIONS)",
+                (directory, why) -> audit.pruned("retention", directory, why));
         this.settleTime = settleTime;
     }
 

@@ -1,5 +1,6 @@
 package dev.simplestreams.indexer;
 
+import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.concurrent.DaemonThreads;
@@ -51,6 +52,12 @@ public final class IndexerService implements Indexing, AutoCloseable {
      */
     public IndexerService(ImageStore store, HashCache cache, Path watchedRoot, IndexingSettings settings,
             Leadership leadership) {
+        this(store, cache, watchedRoot, settings, leadership, AuditTrail.NONE);
+    }
+
+    /** As above, recording the versions retention deletes in {@code audit}. */
+    public IndexerService(ImageStore store, HashCache cache, Path watchedRoot, IndexingSettings settings,
+            Leadership leadership, AuditTrail audit) {
         this.cache = cache;
         this.watchedRoot = watchedRoot;
         this.leadership = leadership;
@@ -59,7 +66,7 @@ public final class IndexerService implements Indexing, AutoCloseable {
         this.queue = new ChangeQueue(settings.quietPeriod());
         this.handover = new Handover(new ChangeNotes(store));
         this.loop = new IndexLoop(store, leadership, cache, () -> new Indexer(store, cache, hashPool,
-                settings.keepVersions(), settings.retentionGrace(), settings.quietPeriod()),
+                settings.keepVersions(), settings.retentionGrace(), settings.quietPeriod(), audit),
                 settings.rescanInterval(), queue, handover, new CatalogFollower(store),
                 new UploadLeftovers(store, settings.conflictRetention()));
     }

@@ -1,5 +1,7 @@
 package dev.simplestreams.mirror;
 
+import dev.simplestreams.audit.AuditEntry;
+import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Sha256;
@@ -30,6 +32,7 @@ import java.util.logging.Logger;
 final class Installer {
 
     private static final Logger LOG = Logger.getLogger(Installer.class.getName());
+    private final AuditTrail audit;
     private static final String METADATA_JSON = "metadata.json";
     private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -39,7 +42,9 @@ final class Installer {
     private final MirrorState state;
     private final MirrorEvents events;
 
-    Installer(ImageStore store, HashCache cache, Fetcher fetcher, MirrorState state, MirrorEvents events) {
+    Installer(ImageStore store, HashCache cache, Fetcher fetcher, MirrorState state, MirrorEvents events,
+            AuditTrail audit) {
+        this.audit = audit;
         this.store = store;
         this.cache = cache;
         this.fetcher = fetcher;
@@ -160,6 +165,9 @@ final class Installer {
                 progress.file();
                 fetched.accept(file.size());
                 events.fileFetched(remote, file.size());
+                audit.record(List.of(AuditEntry.background("mirror-install", "mirror:" + remote, stored.path(),
+                        stored.size(), got.sha256(), combined ? List.of(got.combined()) : null,
+                        replace ? "replaced" : "created", "mirrored from " + remote)));
             }
             LOG.info("mirror " + remote + ": fetched " + dir + "; " + progress.snapshot());
             return true;

@@ -1,5 +1,6 @@
 package dev.simplestreams.mirror;
 
+import dev.simplestreams.audit.AuditTrail;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
@@ -109,7 +110,7 @@ public final class MirrorService implements AutoCloseable {
     /** {@code cache} is the indexer's: it learns each fetched file's hashes, so the indexer need not read it. */
     public MirrorService(MirrorConfig config, ImageStore store, HashCache cache, Supplier<PublishedCatalog> catalog,
             Runnable catalogChanged, Leadership leadership, MirrorSettings settings, MirrorEvents events,
-            UnaryOperator<String> environment) throws IOException {
+            UnaryOperator<String> environment, AuditTrail audit) throws IOException {
         this.store = store;
         this.catalog = catalog;
         this.catalogChanged = catalogChanged;
@@ -119,8 +120,9 @@ public final class MirrorService implements AutoCloseable {
         this.client = new UpstreamClient(config.caFile(), environment);
         this.state = new MirrorState(store);
         this.installer = new Installer(store, cache, new Fetcher(client, store, settings.attempts(),
-                settings.retryDelay().toMillis()), state, events);
-        this.pruner = new Pruner(store, settings.retentionGrace(), RETIRED_STATE, "no longer listed by its upstream");
+                settings.retryDelay().toMillis()), state, events, audit);
+        this.pruner = new Pruner(store, settings.retentionGrace(), RETIRED_STATE, "no longer listed by its upstream",
+                (directory, why) -> audit.pruned("mirror", directory, why));
         config.remotes().forEach(r -> remotes.put(r.name(), new RemoteState(r)));
     }
 

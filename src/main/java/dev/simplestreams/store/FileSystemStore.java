@@ -193,6 +193,11 @@ public final class FileSystemStore implements ImageStore {
         return Optional.empty();
     }
 
+    /** Where the server's private state lives, for state that is appended to rather than replaced. */
+    public Path stateDirectory() {
+        return root.path().resolve(STATE_DIR);
+    }
+
     @Override
     public Optional<byte[]> readState(String name) throws IOException {
         Path file = root.path().resolve(STATE_DIR).resolve(name);

@@ -31,11 +31,22 @@ public final class Pruner {
     private final Duration grace;
     private final String stateName;
     private final String why;
+    private final Deletions deletions;
     private final Map<String, Long> retiredAt = new TreeMap<>();
 
-    /** {@code stateName} names its list in the store's state; {@code why} says in the log why versions retired. */
-    public Pruner(ImageStore store, Duration grace, String stateName, String why) {
+    /** Told of each version directory deleted (the audit trail records it). */
+    @FunctionalInterface
+    public interface Deletions {
+        void deleted(String directory, String why) throws IOException;
+    }
+
+    /**
+     * {@code stateName} names its list in the store's state; {@code why} says in the log and to {@code deletions}
+     * why versions retired.
+     */
+    public Pruner(ImageStore store, Duration grace, String stateName, String why, Deletions deletions) {
         this.store = store;
+        this.deletions = deletions;
         this.grace = grace;
         this.stateName = stateName;
         this.why = why;
@@ -74,6 +85,7 @@ public final class Pruner {
             try {
                 store.delete(dir);
                 LOG.info("deleted " + dir + ": " + why + " since more than " + grace);
+                deletions.deleted(dir, why + " since more than " + grace);
             } catch (UnsafePathException e) {
                 LOG.log(Level.WARNING, "not deleting " + dir + ": " + e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.write.DeleteReport;
 import dev.simplestreams.write.DeleteService;
 import dev.simplestreams.write.WriteException;
 import jakarta.servlet.http.HttpServlet;
@@ -26,7 +27,9 @@ public final class DeleteServlet extends HttpServlet {
         // "images/.../20261125_14:05/" names the directory as much as "images/.../20261125_14:05" does.
         String target = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         try {
-            JsonResponses.write(response, HttpServletResponse.SC_OK, deletes.delete(target));
+            DeleteReport report = deletes.delete(target);
+            request.setAttribute(AuditFilter.REPORT, report);
+            JsonResponses.write(response, HttpServletResponse.SC_OK, report);
         } catch (WriteException e) {
             WriteFailures.answer(response, e, null);
         }

@@ -1,5 +1,8 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.audit.AuditTrail;
+import dev.simplestreams.audit.FileAuditTrail;
+import dev.simplestreams.audit.StateAuditTrail;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.Elections;
@@ -69,6 +72,7 @@ public final class ServerLifecycle implements ServletContextListener {
             ImageStore store;
             Path watched;
             String where;
+            AuditTrail audit;
             if (settings.objectStorage() == null) {
                 DataRoot root = new DataRoot(settings.dataDir());
                 Files.createDirectories(root.path().resolve(Layout.IMAGES));
@@ -76,11 +80,14 @@ public final class ServerLifecycle implements ServletContextListener {
                 FileSystemStore local = new FileSystemStore(root);
                 mountImages(context, root.path().resolve(Layout.IMAGES));
                 store = local;
+                audit = new FileAuditTrail(local.stateDirectory().resolve("audit"), settings.auditFileBytes(),
+                        settings.auditFiles(), Clock.systemUTC());
                 watched = root.path();
                 where = root.path().toString();
             } else {
                 S3ImageStore bucket = S3ImageStore.connect(settings.objectStorage());
                 store = bucket;
+                audit = new StateAuditTrail(bucket, settings.objectStorage().replicaId(), Clock.systemUTC());
                 watched = null;
                 where = bucket.describe() + " as replica " + settings.objectStorage().replicaId();
             }
@@ -89,7 +96,7 @@ public final class ServerLifecycle implements ServletContextListener {
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexingSettings(settings.quietPeriod(), settings.rescanInterval(),
                             settings.keepVersions(), settings.retentionGrace(),
-                            settings.conflictRetention()), leadership);
+                            settings.conflictRetention()), leadership, audit);
             indexer.start();
             ServerMetrics metrics = new ServerMetrics(indexer);
             LoginLockout lockout = new LoginLockout(new LoginLockout.Limits(settings.loginFailuresAllowed(),
@@ -104,11 +111,11 @@ public final class ServerLifecycle implements ServletContextListener {
                         indexer::current, indexer::requestRescan, leadership,
                         new MirrorSettings(settings.mirrorInterval(),
                                 settings.retentionGrace(), MIRROR_ATTEMPTS, MIRROR_RETRY_DELAY),
-                        metrics.mirrorEvents(), System::getenv);
+                        metrics.mirrorEvents(), System::getenv, audit);
                 mirror.start();
                 LOG.info("mirroring as " + settings.mirrorConfig() + " says, every " + settings.mirrorInterval());
             }
-            new Services(settings, publicUrl, store, indexer, metrics, lockout, uploads, deletes, mirror)
+            new Services(settings, publicUrl, store, indexer, metrics, lockout, audit, uploads, deletes, mirror)
                     .putInto(context);
             LOG.info("serving " + where + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");

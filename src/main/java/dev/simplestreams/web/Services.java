@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.indexer.Indexing;
@@ -27,13 +28,16 @@ final class Services {
     private final IndexerService indexer;
     private final ServerMetrics metrics;
     private final LoginLockout loginLockout;
+    private final AuditTrail audit;
     private final UploadService uploads;
     private final DeleteService deletes;
     private final MirrorService mirror;
 
     /** {@code publicUrl} and {@code mirror} are null when not configured. */
     Services(Settings settings, PublicUrl publicUrl, ImageStore store, IndexerService indexer, ServerMetrics metrics,
-            LoginLockout loginLockout, UploadService uploads, DeleteService deletes, MirrorService mirror) {
+            LoginLockout loginLockout, AuditTrail audit, UploadService uploads, DeleteService deletes,
+            MirrorService mirror) {
+        this.audit = audit;
         this.settings = settings;
         this.publicUrl = publicUrl;
         this.store = store;
@@ -78,6 +82,10 @@ final class Services {
     /** One for every way of logging in that the application checks itself. */
     LoginLockout loginLockout() {
         return loginLockout;
+    }
+
+    AuditTrail audit() {
+        return audit;
     }
 
     UploadService uploads() {

@@ -90,6 +90,7 @@ public final class UploadServlet extends HttpServlet {
             store(request, response, body, batch);
             answered = true;
         } finally {
+            request.setAttribute(AuditFilter.REPORT, batch.report());
             // A request whose client went away mid-body has no status of its own.
             metrics.uploadAnswered(answered ? String.valueOf(response.getStatus()) : "aborted", batch.report());
         }

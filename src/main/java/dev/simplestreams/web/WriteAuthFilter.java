@@ -22,6 +22,11 @@ public final class WriteAuthFilter extends HttpFilter {
 
     /** The role a container realm must grant an uploader (tomcat-users.xml, LDAP group, database role). */
     static final String ROLE = "simplestreams-uploader";
+    /** The role that may read the audit trail (container realm); with UPLOAD_USER, the uploader may. */
+    static final String ADMIN_ROLE = "simplestreams-admin";
+    private static final String AUDIT_SERVLET = "audit";
+    /** The user this filter authenticated itself (WRITE_AUTH=basic), for filters ahead of it. */
+    private static final String USER = WriteAuthFilter.class.getName() + ".user";
     private static final Logger LOG = Logger.getLogger(WriteAuthFilter.class.getName());
     private static final String HOW_TO_CONFIGURE = "set UPLOAD_USER and UPLOAD_PASSWORD (HTTP Basic), or "
             + "WRITE_AUTH=container to authenticate against the Tomcat realm (role " + ROLE + "), or WRITE_AUTH=off "
@@ -82,6 +87,7 @@ public final class WriteAuthFilter extends HttpFilter {
         }
         if (given.map(uploader::sameAs).orElse(false)) {
             lockout.succeeded(user, address);
+            request.setAttribute(USER, user);
             return true;
         }
         lockout.failed(user, address);
@@ -133,11 +139,25 @@ public final class WriteAuthFilter extends HttpFilter {
             return false;
         }
         lockout.succeeded(user, address);
+        if (AUDIT_SERVLET.equals(request.getHttpServletMapping().getServletName())) {
+            if (!request.isUserInRole(ADMIN_ROLE)) {
+                JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "user '" + request.getRemoteUser()
+                        + "' may not read the audit trail: the realm does not grant it the role " + ADMIN_ROLE);
+                return false;
+            }
+            return true;
+        }
         if (!request.isUserInRole(ROLE)) {
             JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "user '" + request.getRemoteUser()
                     + "' may not upload or delete: the realm does not grant it the role " + ROLE);
             return false;
         }
         return true;
+    }
+
+    /** Who wrote: the container's user, or the one this filter checked; null when writes are not authenticated. */
+    static String user(HttpServletRequest request) {
+        String user = request.getRemoteUser();
+        return user != null ? user : (String) request.getAttribute(USER);
     }
 }

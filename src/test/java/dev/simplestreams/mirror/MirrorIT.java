@@ -205,6 +205,15 @@ class MirrorIT {
                 "RETENTION_GRACE_MINUTES=0: the dropped version's files are gone");
         assertTrue(Files.exists(downstreamData.resolve("images/busybox/stable/" + ARCH + "/default/" + V1
                 + "/rootfs.squashfs")), "the local upload is never pruned");
+        List<JsonNode> audit = Downstream.audit(downstream);
+        assertTrue(audit.stream().anyMatch(line -> line.path("action").asText().equals("mirror-install")
+                && line.path("who").asText().equals("mirror:primary") && line.path("result").asText().equals("created")
+                && line.path("path").asText().equals("images/busybox/edge/" + ARCH + "/default/" + V2
+                        + "/rootfs.squashfs") && line.path("fingerprints").size() == 1), audit::toString);
+        assertTrue(audit.stream().anyMatch(line -> line.path("action").asText().equals("prune")
+                && line.path("who").asText().equals("mirror")
+                && line.path("path").asText().equals("images/busybox/edge/" + ARCH + "/default/" + V1)),
+                audit::toString);
     }
 
     @Test
@@ -219,6 +228,10 @@ class MirrorIT {
         await(downstream.uri("/streams/v1/images.json"), body -> body.contains(sha));
         assertEquals(sha, Digests.sha256(downstreamData.resolve("images/busybox/edge/" + ARCH + "/default/" + V2
                 + "/rootfs.squashfs")));
+        List<JsonNode> audit = Downstream.audit(downstream);
+        assertTrue(audit.stream().anyMatch(line -> line.path("action").asText().equals("mirror-install")
+                && line.path("result").asText().equals("replaced") && line.path("sha256").asText().equals(sha)),
+                audit::toString);
     }
 
     @Test
