@@ -25,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ class ReplicasIT {
     private static Map<String, String> environment;
     private static final List<StockTomcat> replicas = new ArrayList<>();
     private static int versionCounter;
+    /** Every file an upload was answered 2xx for, through either replica. */
+    private static final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void start() throws Exception {
@@ -167,6 +170,8 @@ class ReplicasIT {
     void killingTheIndexingReplicaLosesNoAcknowledgedUpload() throws Exception {
         StockTomcat leader = leader();
         StockTomcat survivor = follower();
+        // Answered, then the replica dies at once: its audit lines must be in the bucket already.
+        upload(leader, nextVersion(), TestImages.rootfs(4096));
         long killed = System.nanoTime();
         leader.kill9();
         replicas.remove(leader);
@@ -188,6 +193,22 @@ class ReplicasIT {
         replicas.add(back);
         back.awaitBody("/streams/v1/index.json", body -> body.contains("replicas:test"), Duration.ofSeconds(60));
         assertEquals(body(survivor, "/streams/v1/images.json"), body(back, "/streams/v1/images.json"));
+
+        // Every replica's trail is complete: each acknowledged file has its line, whichever replica took it.
+        for (StockTomcat replica : List.of(survivor, back)) {
+            String audit = audit(replica);
+            List<String> missing = acknowledged.stream().filter(path -> !audit.contains("\"path\":\"" + path + "\""))
+                    .toList();
+            assertEquals(List.of(), missing, "acknowledged uploads without an audit line");
+        }
+    }
+
+    private static String audit(StockTomcat replica) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                replica.uri("/audit?since=2000-01-01T00:00:00Z")).header("Authorization", AUTH).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
     }
 
     /**
@@ -243,6 +264,7 @@ class ReplicasIT {
                 .header("Authorization", AUTH).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(response.statusCode() < 300, path + ": " + response.statusCode() + " " + response.body());
+        acknowledged.add(path);
         return response.statusCode();
     }
 
