@@ -1,0 +1,8 @@
+/**
+ * The background indexer: watching the tree, waiting for writes to pause, reading what changed, publishing the
+ * catalog, retention, and handing uploads from the replicas that do not index to the one that does. The rest of
+ * the server sees it through {@link dev.simplestreams.indexer.Indexing}.
+ *
+ * <p>May depend on {@code audit}, {@code catalog}, {@code concurrent}, {@code coordination} and {@code store}.
+ */
+package dev.simplestreams.indexer;
