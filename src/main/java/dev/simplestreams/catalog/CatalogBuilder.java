@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * the same products, whatever order they come in. An instance remembers what it built for each product, and
  * {@link #rebuild} builds again only the products whose sources changed: one upload changes one product, and
  * rebuilding all of them was most of the time an upload took to publish at 10,000 versions.
+ *
+ * <p>Longer than 300 lines: the rules that make a version publishable are kept together, to be read as one.
  */
 public final class CatalogBuilder {
 

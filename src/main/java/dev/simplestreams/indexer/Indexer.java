@@ -38,6 +38,8 @@ import java.util.logging.Logger;
  * last read, so a pass reads only directories whose listing changed, and hashes changed directories in
  * parallel. One pass at a time: uploads and the watcher both go through here, so the last catalogue
  * written always reflects the tree as the last pass saw it.
+ *
+ * <p>Longer than 300 lines: incremental passes, retention and publication share what each directory held.
  */
 public final class Indexer {
 

@@ -40,6 +40,8 @@ import java.util.logging.Logger;
  * pending files (verified before anything becomes visible), and hands versions the upstream dropped to a
  * pruner with the same grace period as local retention. A failing remote changes nothing here and is
  * reported; the others go on.
+ *
+ * <p>Longer than 300 lines: the sync loop, its status and the pruning it hands over share one sync's state.
  */
 public final class MirrorService implements AutoCloseable {
 

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * versions each, placed under this server's layout and file names. Pure: it reads nothing and fetches
  * nothing. Local content wins every conflict: a product that holds anything not mirrored from this remote is
  * left alone, and an alias a local product already uses is left out; both are reported.
+ *
+ * <p>Longer than 300 lines: planning one remote is one decision, read top to bottom; the rest are its steps.
  */
 public final class Planner {
 

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The data root on a local or mounted filesystem. Files are written to a hidden temporary in the target
  * directory (same filesystem, so the final rename is atomic), fsynced, then renamed into place.
+ *
+ * <p>Longer than 300 lines: it implements the whole ImageStore contract for one back end, each method short.
  */
 public final class FileSystemStore implements ImageStore {
 

@@ -44,6 +44,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p>Modification times are kept to whole seconds: listings carry milliseconds but HEAD answers only seconds,
  * and the hash cache must recognise a file the same way from both.
+ *
+ * <p>Longer than 300 lines: the whole ImageStore contract over S3's conditional requests (uploads: S3PendingFile).
  */
 public final class S3ImageStore implements ImageStore, ConditionalState, AutoCloseable {
 
