@@ -14,9 +14,9 @@ import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.XZInputStream;
-import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Reads {@code metadata.yaml} from an image tarball (split metadata tarball or unified tarball), with

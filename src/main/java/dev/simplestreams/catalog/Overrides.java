@@ -113,10 +113,13 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
 
     /** Whether {@code value} is a date as clients read {@code support_eol}. */
     public static boolean isValidDate(String value) {
+        if (value == null) {
+            return false;
+        }
         try {
             LocalDate.parse(value);
             return value.length() == 10;
-        } catch (DateTimeParseException | NullPointerException e) {
+        } catch (DateTimeParseException e) {
             return false;
         }
     }

@@ -51,9 +51,12 @@ final class CatalogFollower {
     }
 
     private static Instant updated(String rfc1123) {
+        if (rfc1123 == null) {
+            return Instant.now();
+        }
         try {
             return ZonedDateTime.parse(rfc1123, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException | NullPointerException e) {
+        } catch (DateTimeParseException e) {
             return Instant.now();
         }
     }

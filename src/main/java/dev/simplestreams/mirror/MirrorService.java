@@ -1,11 +1,10 @@
 package dev.simplestreams.mirror;
 
-import dev.simplestreams.audit.AuditTrail;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.Problem;
-import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.concurrent.DaemonThreads;

@@ -1,35 +1,50 @@
 package dev.simplestreams.page;
 
-/** Escaping for text and quoted attribute values: image metadata is user input and stays text. */
+/**
+ * The page's markup as it is written: fixed markup from {@link CatalogPage}'s own literals goes in as it is, and
+ * every value goes through {@link #text}, the one place that escapes (for text and quoted attribute values alike).
+ * Image metadata is user input and stays text.
+ */
 final class Html {
 
-    private Html() {
+    private final StringBuilder out;
+
+    Html(int capacity) {
+        out = new StringBuilder(capacity);
     }
 
-    static String escape(String value) {
+    /** Markup written by this package, never a value. */
+    Html markup(String fixed) {
+        out.append(fixed);
+        return this;
+    }
+
+    /** A value, escaped; {@code null} as nothing. */
+    Html text(String value) {
         if (value == null) {
-            return "";
+            return this;
         }
-        StringBuilder out = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            String replacement = switch (c) {
-                case '&' -> "&amp;";
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '"' -> "&quot;";
-                case '\'' -> "&#39;";
-                default -> null;
-            };
-            if (replacement != null) {
-                if (out == null) {
-                    out = new StringBuilder(value.length() + 16).append(value, 0, i);
-                }
-                out.append(replacement);
-            } else if (out != null) {
-                out.append(c);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
             }
         }
-        return out == null ? value : out.toString();
+        return this;
+    }
+
+    Html text(long value) {
+        out.append(value);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return out.toString();
     }
 }

@@ -1,7 +1,7 @@
 package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.PublishedCatalog;
-import dev.simplestreams.page.CataloguePage;
+import dev.simplestreams.page.CatalogPage;
 import dev.simplestreams.page.PublicUrl;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,7 +31,7 @@ public final class PageServlet extends HttpServlet {
         Rendered page = last;
         if (page == null || page.catalog() != catalog || !page.url().equals(url)) {
             page = new Rendered(catalog, url,
-                    CataloguePage.render(catalog, url, clients).getBytes(StandardCharsets.UTF_8));
+                    CatalogPage.render(catalog, url, clients).getBytes(StandardCharsets.UTF_8));
             if (catalog != null) {
                 last = page;
             }
@@ -41,7 +41,7 @@ public final class PageServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-cache");
         // The commands name the host the viewer used: a shared cache must not hand them to someone else.
         response.setHeader("Vary", "Host, X-Forwarded-Host, X-Forwarded-Proto");
-        response.setHeader("Content-Security-Policy", CataloguePage.CONTENT_SECURITY_POLICY);
+        response.setHeader("Content-Security-Policy", CatalogPage.CONTENT_SECURITY_POLICY);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentLength(page.html().length);
         if (!request.getMethod().equals("HEAD")) {

@@ -47,6 +47,8 @@ import org.apache.catalina.webresources.DirResourceSet;
 public final class ServerLifecycle implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(ServerLifecycle.class.getName());
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one would lose the DEBUG level set on it. */
+    private static final Logger PROJECT_LOGGER = Logger.getLogger("dev.simplestreams");
     /** Users, and separately addresses, whose failed logins are remembered: a few MB at most. */
     private static final int LOGINS_REMEMBERED = 10_000;
     /** Tries per mirrored file, the later ones resuming where the connection was cut, and the pause between. */
@@ -175,12 +177,11 @@ public final class ServerLifecycle implements ServletContextListener {
     }
 
     private static void enableDebugLogging() {
-        Logger logger = Logger.getLogger("dev.simplestreams");
-        logger.setLevel(Level.FINE);
+        PROJECT_LOGGER.setLevel(Level.FINE);
         ConsoleHandler handler = new ConsoleHandler();
         handler.setLevel(Level.FINE);
-        logger.addHandler(handler);
-        logger.setUseParentHandlers(false);
+        PROJECT_LOGGER.addHandler(handler);
+        PROJECT_LOGGER.setUseParentHandlers(false);
     }
 
     private static String onOff(boolean value) {

@@ -5,12 +5,10 @@ import static dev.simplestreams.catalog.TestRepository.V1;
 import static dev.simplestreams.catalog.TestRepository.V2;
 import static dev.simplestreams.catalog.TestRepository.V3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

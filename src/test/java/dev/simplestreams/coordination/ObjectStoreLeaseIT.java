@@ -7,6 +7,7 @@ import dev.simplestreams.config.ObjectStorage;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.S3ImageStore;
 import dev.simplestreams.testing.CephRgw;
+import dev.simplestreams.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,16 +72,9 @@ class ObjectStoreLeaseIT {
                 Duration.ofMinutes(5), ObjectStorage.Election.OBJECT_STORE, ObjectStorage.DEFAULT_LEASE_NAME, LEASE, id), rgw.credentials());
     }
 
-    private static ObjectStoreLease awaitSingleLeader(List<ObjectStoreLease> replicas, Duration limit)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ObjectStoreLease> leading = replicas.stream().filter(ObjectStoreLease::isLeader).toList();
-            if (leading.size() == 1) {
-                return leading.get(0);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no single leader within " + limit);
+    private static ObjectStoreLease awaitSingleLeader(List<ObjectStoreLease> replicas, Duration limit) {
+        return Eventually.await("a single leader", limit,
+                () -> replicas.stream().filter(ObjectStoreLease::isLeader).toList(), leading -> leading.size() == 1)
+                .get(0);
     }
 }

@@ -12,6 +12,7 @@ import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.S3ImageStore;
 import dev.simplestreams.testing.CephRgw;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
@@ -101,10 +102,7 @@ class TwoLeadersIT {
             for (Future<String> upload : uploads) {
                 upload.get();
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (publishedVersions(onlooker).size() < 12 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            Eventually.await("every upload published", () -> publishedVersions(onlooker), v -> v.size() >= 12);
             watching.set(false);
             watcher.get();
             assertEquals(Set.of(), dropped, "no published version ever left the catalogue");

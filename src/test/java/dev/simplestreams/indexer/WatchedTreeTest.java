@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WatchedTreeTest {
 
     private static final Duration NO_RESCAN = Duration.ofHours(1);
+    private static final String OTHER = "ubuntu:noble:arm64:cloud";
 
     @TempDir
     Path dir;
@@ -121,8 +122,10 @@ class WatchedTreeTest {
         repo.write(UBUNTU, V1, "lxd.tar.xz", TestRepository.metadataTarball(UBUNTU));
         Path temporary = repo.write(UBUNTU, V1, ".rootfs.squashfs.Xy12Ab",
                 TestRepository.rootBytes(UBUNTU, V1, "rootfs.squashfs"));
-        Thread.sleep(400);
-        assertEquals(null, service.current().products().get(UBUNTU), "nothing complete yet");
+        // Another product, written after the temporary, marks a pass that has read the temporary's version too.
+        repo.containerImage(OTHER, V1);
+        PublishedCatalog afterTemporary = awaitVersions(OTHER, Set.of(V1));
+        assertEquals(null, afterTemporary.products().get(UBUNTU), "nothing complete yet");
 
         Files.move(temporary, repo.file(UBUNTU, V1, "rootfs.squashfs"), StandardCopyOption.ATOMIC_MOVE);
 

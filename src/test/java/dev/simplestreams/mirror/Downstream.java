@@ -1,11 +1,11 @@
 package dev.simplestreams.mirror;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.TomcatServer;
 import java.io.IOException;
 import java.net.URI;
@@ -32,6 +32,8 @@ final class Downstream {
     private static final String AUTH = "Basic " + Base64.getEncoder()
             .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** A sync fetches over loopback from a local upstream; generous for a busy machine. */
+    private static final Duration SYNC_LIMIT = Duration.ofSeconds(60);
 
     private Downstream() {
     }
@@ -64,17 +66,8 @@ final class Downstream {
     }
 
     static void await(URI uri, Predicate<String> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = get(uri);
-            body = response.body();
-            if (response.statusCode() == 200 && condition.test(body)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(uri + " did not reach the expected state within 60 s: " + body);
+        Eventually.await(uri + " to reach the expected state", SYNC_LIMIT, () -> get(uri),
+                response -> response.statusCode() == 200 && condition.test(response.body()));
     }
 
     /**
@@ -104,10 +97,7 @@ final class Downstream {
         String before = remoteStatus(server).path("last_finished").asText();
         HttpResponse<String> answer = post(server.uri("/mirror/sync"), true);
         assertEquals(202, answer.statusCode(), answer.body());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (remoteStatus(server).path("last_finished").asText().equals(before)) {
-            assertTrue(System.nanoTime() < deadline, "no sync finished within 60 s");
-            Thread.sleep(100);
-        }
+        Eventually.await("a sync to finish", SYNC_LIMIT, () -> remoteStatus(server).path("last_finished").asText(),
+                finished -> !finished.equals(before));
     }
 }

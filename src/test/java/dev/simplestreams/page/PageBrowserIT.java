@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.testing.DemoTree;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.TomcatServer;
 import java.io.File;
 import java.nio.file.Files;
@@ -163,16 +164,11 @@ class PageBrowserIT {
         assertEquals(0L, script("return document.querySelectorAll('img, b, #catalogue script').length"));
     }
 
-    private static void openWhenShown(String product) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
+    private static void openWhenShown(String product) {
+        Eventually.until(product + " on the page", Eventually.DEFAULT, () -> {
             browser.get(server.uri("/").toString());
-            if (!browser.findElements(By.cssSelector("tr[data-product='" + product + "']")).isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(product + " not on the page in 20 s");
+            return !browser.findElements(By.cssSelector("tr[data-product='" + product + "']")).isEmpty();
+        });
     }
 
     private static void retype(WebElement filter, String text) {

@@ -3,6 +3,7 @@ package dev.simplestreams.reliability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.simplestreams.testing.Eventually;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,21 +75,15 @@ final class Catalogues {
         return found;
     }
 
-    static <T> T await(String what, Duration limit, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
+    /** {@link Eventually#await}, for probes that fail until the server has caught up (no catalogue yet). */
+    static <T> T await(String what, Duration limit, Supplier<T> probe, Predicate<T> done) {
+        return Eventually.await(what, limit, () -> {
             try {
-                last = probe.get();
-                if (done.test(last)) {
-                    return last;
-                }
+                return probe.get();
             } catch (RuntimeException | AssertionError notYet) {
-                last = null;
+                return null;
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last: " + last);
+        }, last -> last != null && done.test(last));
     }
 
     static void copyTree(Path from, Path to) throws IOException {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Architectures;
 import dev.simplestreams.testing.CephRgw;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -283,16 +285,14 @@ class ReplicasIT {
 
     /** One replica leads once the lease has been taken; which one is up to the race. */
     private static StockTomcat awaitRole(boolean leading) throws Exception {
-        long deadline = System.nanoTime() + LEASE.multipliedBy(5).toNanos();
-        while (System.nanoTime() < deadline) {
+        return Eventually.await("a replica " + (leading ? "leading" : "following"), LEASE.multipliedBy(5), () -> {
             for (StockTomcat replica : replicas) {
                 if (isLeading(replica) == leading) {
-                    return replica;
+                    return Optional.of(replica);
                 }
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no replica is " + (leading ? "leading" : "following"));
+            return Optional.<StockTomcat>empty();
+        }, Optional::isPresent).orElseThrow();
     }
 
     private static boolean isLeading(StockTomcat replica) throws Exception {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Kubernetes manifests, run: what {@code kubectl apply -k kubernetes/} would apply, in a copy changed only as
+ * The Kubernetes manifests, run: what {@code kubectl apply -k kubernetes/single-server/} would apply, in a copy changed only as
  * a local run needs (the image is the one built here, never pulled; a hostPort on 127.0.0.1), given to
  * {@code podman kube play}. The Deployment's pod starts with the manifest's security context, resources, Secret
  * and PVC; it becomes ready and serves the catalogue from the PVC, where an upload with the Secret's credentials
@@ -55,7 +55,7 @@ class KubePlayIT {
         work = Files.createTempDirectory(Path.of("/tmp"), "ss-kube-it");
         port = LoopbackHttp.freePort();
         http = new LoopbackHttp(port);
-        List<Map<String, Object>> docs = Manifests.rendered(Manifests.DIR);
+        List<Map<String, Object>> docs = Manifests.rendered(Manifests.SINGLE_SERVER);
         List<Map<String, Object>> copy = new ArrayList<>();
         for (Map<String, Object> doc : docs) {
             switch ((String) doc.get("kind")) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kubernetes/ is valid against the Kubernetes schema, file by file and as {@code kubectl apply -k} renders it,
+ * kubernetes/single-server/ (with the base it shares) is valid against the Kubernetes schema, file by file and as {@code kubectl apply -k} renders it,
  * strictly (unknown fields, missing required fields, wrong types and removed API versions fail), and says what the
  * image and the server expect: the port, the health endpoints, the data volume, the user, every setting's name.
  * Deliberate mistakes in copies prove that the checks catch them.
@@ -33,26 +33,21 @@ class ManifestSchemaIT {
 
     @Test
     void everyManifestFileIsValidOnItsOwn() {
-        List<Path> files = Manifests.resourceFiles(Manifests.DIR);
+        List<Path> files = Manifests.resourceFiles(Manifests.SINGLE_SERVER);
         assertFalse(files.isEmpty());
         List<String> problems = new ArrayList<>();
         for (Path file : files) {
             problems.addAll(ManifestSchema.problems(ShippedImage.read(file), file.toString()));
         }
         assertEquals(List.of(), problems);
-        // Every YAML in kubernetes/ is either listed as a resource or is the kustomization itself.
-        Set<Path> listed = new TreeSet<>(files);
-        listed.add(Manifests.KUSTOMIZATION);
-        try (Stream<Path> all = Files.list(Manifests.DIR)) {
-            assertEquals(listed, new TreeSet<>(all.filter(p -> p.toString().endsWith(".yaml")).toList()));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        // Every YAML in the overlay and the base is either listed as a resource or is the kustomization itself.
+        assertEquals(Set.of(), Manifests.unlisted(Manifests.SINGLE_SERVER));
+        assertEquals(Set.of(), Manifests.unlisted(Manifests.BASE));
     }
 
     @Test
     void whatKubectlApplyKAppliesIsValidAndComplete() {
-        List<Map<String, Object>> docs = Manifests.rendered(Manifests.DIR);
+        List<Map<String, Object>> docs = Manifests.rendered(Manifests.SINGLE_SERVER);
         List<String> problems = new ArrayList<>();
         Set<String> kinds = new TreeSet<>();
         for (Map<String, Object> doc : docs) {
@@ -69,7 +64,7 @@ class ManifestSchemaIT {
 
     @Test
     void aMisspeltFieldInACopyIsRejected() throws IOException {
-        String deployment = ShippedImage.read(Manifests.DIR.resolve("deployment.yaml"));
+        String deployment = ShippedImage.read(Manifests.SINGLE_SERVER.resolve("deployment.yaml"));
         assertTrue(deployment.contains("mountPath:"));
         List<String> problems = ManifestSchema.problems(deployment.replace("mountPath:", "mountpath:"), "copy");
         assertFalse(problems.isEmpty(), "a misspelt field was accepted");
@@ -87,7 +82,7 @@ class ManifestSchemaIT {
 
     @Test
     void aMissingRequiredFieldIsRejected() {
-        String ingress = ShippedImage.read(Manifests.DIR.resolve("ingress.yaml"));
+        String ingress = ShippedImage.read(Manifests.BASE.resolve("ingress.yaml"));
         assertTrue(ingress.contains("pathType: Prefix"));
         List<String> problems = ManifestSchema.problems(ingress.replaceAll("(?m)^\\s*pathType: Prefix\\n", ""), "copy");
         assertTrue(String.join("\n", problems).contains("pathType"), problems::toString);
@@ -95,7 +90,7 @@ class ManifestSchemaIT {
 
     @Test
     void aRemovedApiVersionOrAWrongTypeIsRejected() {
-        String ingress = ShippedImage.read(Manifests.DIR.resolve("ingress.yaml"));
+        String ingress = ShippedImage.read(Manifests.BASE.resolve("ingress.yaml"));
         List<String> old = ManifestSchema.problems(
                 ingress.replace("apiVersion: networking.k8s.io/v1", "apiVersion: extensions/v1beta1"), "copy");
         assertTrue(String.join("\n", old).contains("extensions/v1beta1"), old::toString);
@@ -104,7 +99,7 @@ class ManifestSchemaIT {
         List<String> bool = ManifestSchema.problems(ingress.replace("\"off\"", "off"), "copy");
         assertTrue(String.join("\n", bool).contains("a string"), bool::toString);
 
-        String deployment = ShippedImage.read(Manifests.DIR.resolve("deployment.yaml"));
+        String deployment = ShippedImage.read(Manifests.SINGLE_SERVER.resolve("deployment.yaml"));
         List<String> replicas = ManifestSchema.problems(deployment.replace("replicas: 1", "replicas: \"1\""), "copy");
         assertTrue(String.join("\n", replicas).contains("replicas"), replicas::toString);
     }
@@ -112,7 +107,7 @@ class ManifestSchemaIT {
     @Test
     @SuppressWarnings("unchecked")
     void theDeploymentMatchesTheImage() {
-        List<Map<String, Object>> docs = Manifests.rendered(Manifests.DIR);
+        List<Map<String, Object>> docs = Manifests.rendered(Manifests.SINGLE_SERVER);
         DockerfileFacts dockerfile = DockerfileFacts.read(ShippedImage.DOCKERFILE);
         Map<String, Object> deployment = Manifests.only(docs, "Deployment");
         Map<String, Object> spec = (Map<String, Object>) deployment.get("spec");
@@ -154,7 +149,7 @@ class ManifestSchemaIT {
     @Test
     @SuppressWarnings("unchecked")
     void theIngressIsForIngressNginxWithLargeStreamedUploadsAndTls() {
-        List<Map<String, Object>> docs = Manifests.rendered(Manifests.DIR);
+        List<Map<String, Object>> docs = Manifests.rendered(Manifests.SINGLE_SERVER);
         Map<String, Object> ingress = Manifests.only(docs, "Ingress");
         Map<String, Object> annotations = (Map<String, Object>) ((Map<String, Object>) ingress.get("metadata"))
                 .get("annotations");
@@ -206,7 +201,7 @@ class ManifestSchemaIT {
 
         Map<String, String> deployment = new HashMap<>();
         for (Map<String, Object> env : (List<Map<String, Object>>) Manifests.containers(
-                Manifests.only(Manifests.rendered(Manifests.DIR), "Deployment")).get(0).get("env")) {
+                Manifests.only(Manifests.rendered(Manifests.SINGLE_SERVER), "Deployment")).get(0).get("env")) {
             deployment.put((String) env.get("name"), (String) env.get("value"));
         }
         assertTrue(known.containsAll(deployment.keySet()), "unknown settings in the Deployment: " + deployment);
@@ -220,13 +215,14 @@ class ManifestSchemaIT {
         return (Map<String, Object>) probe.get("httpGet");
     }
 
+    /** A copy of kubernetes/ (the overlays need their base beside them); its single-server overlay. */
     private Path copyOfManifests() throws IOException {
-        Path copy = Files.createDirectories(temp.resolve("kubernetes"));
-        try (Stream<Path> files = Files.list(Manifests.DIR)) {
+        Path copy = temp.resolve("kubernetes");
+        try (Stream<Path> files = Files.walk(Manifests.DIR)) {
             for (Path file : files.toList()) {
-                Files.copy(file, copy.resolve(file.getFileName()));
+                Files.copy(file, copy.resolve(Manifests.DIR.relativize(file).toString()));
             }
         }
-        return copy;
+        return copy.resolve(Manifests.DIR.relativize(Manifests.SINGLE_SERVER).toString());
     }
 }

@@ -2,21 +2,33 @@ package dev.simplestreams.shipping;
 
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.CommandResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
-/** The project's kubernetes/ directory: its files, and what {@code kubectl apply -k} would send. */
+/**
+ * The project's kubernetes/ directory (a base and an overlay for each variant): its files, and what
+ * {@code kubectl apply -k} would send.
+ */
 final class Manifests {
 
     static final Path DIR = Path.of("kubernetes");
-    static final Path KUSTOMIZATION = DIR.resolve("kustomization.yaml");
+    /** The Namespace, Service and Ingress both variants share. */
+    static final Path BASE = DIR.resolve("base");
+    /** The variant for one replica on a volume. */
+    static final Path SINGLE_SERVER = DIR.resolve("single-server");
     /** The variant for several replicas on an S3 bucket. */
     static final Path SCALE_OUT = DIR.resolve("scale-out");
 
@@ -37,16 +49,34 @@ final class Manifests {
         return r.stdout();
     }
 
-    /** The resources listed in kustomization.yaml, in order. */
+    /** The resource files kustomization.yaml lists, in order, with those of the directories it lists (the base). */
     @SuppressWarnings("unchecked")
     static List<Path> resourceFiles(Path dir) {
         Map<String, Object> kustomization = ManifestSchema.documents(ShippedImage.read(dir.resolve("kustomization.yaml")))
                 .get(0);
         List<Path> files = new ArrayList<>();
         for (Object resource : (List<Object>) kustomization.get("resources")) {
-            files.add(dir.resolve(String.valueOf(resource)));
+            Path path = dir.resolve(String.valueOf(resource)).normalize();
+            if (Files.isDirectory(path)) {
+                files.addAll(resourceFiles(path));
+            } else {
+                files.add(path);
+            }
         }
         return files;
+    }
+
+    /** The YAML files in {@code dir} that are neither its kustomization nor a resource {@code dir} lists. */
+    static Set<Path> unlisted(Path dir) {
+        Set<Path> found = new TreeSet<>();
+        try (Stream<Path> all = Files.list(dir)) {
+            all.filter(p -> p.toString().endsWith(".yaml")).map(Path::normalize).forEach(found::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        found.remove(dir.resolve("kustomization.yaml").normalize());
+        found.removeAll(resourceFiles(dir));
+        return found;
     }
 
     /**

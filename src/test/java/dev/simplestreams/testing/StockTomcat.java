@@ -93,18 +93,13 @@ public final class StockTomcat implements AutoCloseable {
     /** GETs {@code path} until it answers 200 with a body {@code until} accepts; the body. */
     public String awaitBody(String path, Predicate<String> until, Duration limit)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            body = response.body();
-            if (response.statusCode() == 200 && until.test(body)) {
-                return body;
-            }
-            Thread.sleep(100);
+        try {
+            return Eventually.await(path + " to become as expected", limit,
+                    () -> HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()),
+                    response -> response.statusCode() == 200 && until.test(response.body())).body();
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + log(), e);
         }
-        throw new AssertionError(path + " did not become as expected within " + limit + ": " + body + "\n" + log());
     }
 
     @Override
@@ -113,26 +108,23 @@ public final class StockTomcat implements AutoCloseable {
     }
 
     private void awaitPort(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Tomcat exited early:\n" + log());
-            }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                sleep();
-            }
-        }
-        close();
-        throw new IllegalStateException("Tomcat did not listen on " + port + " within " + limit + ":\n" + log());
-    }
-
-    private static void sleep() {
         try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Eventually.until("Tomcat to listen on " + port, limit, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Tomcat exited early:\n" + log());
+                }
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (IllegalStateException e) {
+            close();
+            throw e;
+        } catch (AssertionError e) {
+            close();
+            throw new IllegalStateException(e.getMessage() + ":\n" + log(), e);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.simplestreams.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -12,12 +10,8 @@ public final class Threads {
     }
 
     /** Waits up to {@code limit} until no live thread's name starts with {@code prefix}, then asserts it. */
-    public static void awaitNone(String prefix, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!named(prefix).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(List.of(), named(prefix), "threads still running");
+    public static void awaitNone(String prefix, Duration limit) {
+        Eventually.await("no thread named " + prefix + "*", limit, () -> named(prefix), List::isEmpty);
     }
 
     private static List<String> named(String prefix) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
@@ -13,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,16 +64,7 @@ class HealthIT {
     }
 
     private static HttpResponse<String> awaitReady(TomcatServer server) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        HttpResponse<String> response;
-        do {
-            response = get(server, "/readyz");
-            if (response.statusCode() == 200) {
-                return response;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("not ready after 20 s: " + response.body());
+        return Eventually.await("/readyz to answer 200", () -> get(server, "/readyz"), r -> r.statusCode() == 200);
     }
 
     private static HttpResponse<String> get(TomcatServer server, String path) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.testing.DemoTree;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import java.net.http.HttpClient;
@@ -201,14 +202,7 @@ class PageIT {
     }
 
     private static void waitFor(String path, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = get(path);
-            if (r.statusCode() == 200 && r.body().contains(text)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(path + " did not show " + text + " in 20 s");
+        Eventually.await(path + " to show " + text, () -> get(path),
+                r -> r.statusCode() == 200 && r.body().contains(text));
     }
 }

@@ -3,13 +3,13 @@ package dev.simplestreams.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -121,16 +121,10 @@ class ServingIT {
     }
 
     private static void waitForCatalogue() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri("/streams/v1/images.json")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && r.body().contains("ubuntu:jammy")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("catalogue not built in 20 s");
+        Eventually.await("a catalogue listing ubuntu:jammy",
+                () -> HTTP.send(HttpRequest.newBuilder(server.uri("/streams/v1/images.json")).build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                r -> r.statusCode() == 200 && r.body().contains("ubuntu:jammy"));
     }
 
     private static byte[] rootfs() {

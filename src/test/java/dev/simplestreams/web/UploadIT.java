@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
@@ -303,13 +304,8 @@ class UploadIT {
 
     /** The first catalogue is built in the background after startup. */
     static void waitForProduct(TomcatServer target, String product) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (imagesJson(target).at("/products/" + product).isMissingNode()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(product + " not in the catalogue after 20 s");
-            }
-            Thread.sleep(100);
-        }
+        Eventually.await(product + " in the catalogue", () -> imagesJson(target),
+                images -> !images.at("/products/" + product).isMissingNode());
     }
 
     static JsonNode imagesJson(TomcatServer target) throws Exception {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.Digests;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -233,13 +235,9 @@ class UploadLimitsIT {
             assertEquals(1, versions.size(), versions::toString);
             assertEquals(Digests.sha256(root), versions.at("/20260207_00:00/items/rootfs.squashfs/sha256").asText());
             // Removed after the first catalogue of a start, off the way to it.
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (TreeSnapshot.of(crashed.resolve("images")).keySet().stream().anyMatch(p -> p.contains("/."))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(TreeSnapshot.of(crashed.resolve("images")).keySet().stream().noneMatch(p -> p.contains("/.")),
-                    "temporaries removed");
+            Eventually.await("temporaries removed", Duration.ofSeconds(30),
+                    () -> TreeSnapshot.of(crashed.resolve("images")).keySet(),
+                    paths -> paths.stream().noneMatch(p -> p.contains("/.")));
         }
     }
 
@@ -271,15 +269,10 @@ class UploadLimitsIT {
         return -1;
     }
 
-    /** Waits up to 10 s for hidden upload temporaries to appear in (or vanish from) a directory. */
-    private static void awaitTemporaries(Path dir, boolean present) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (hasTemporary(dir) != present) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("temporaries in " + dir + " should be " + (present ? "there" : "gone"));
-            }
-            Thread.sleep(20);
-        }
+    /** Waits for hidden upload temporaries to appear in (or vanish from) a directory. */
+    private static void awaitTemporaries(Path dir, boolean present) {
+        Eventually.until("temporaries in " + dir + " " + (present ? "there" : "gone"), Eventually.DEFAULT,
+                () -> hasTemporary(dir) == present);
     }
 
     private static boolean hasTemporary(Path dir) throws IOException {

@@ -8,14 +8,17 @@ import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Version;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The page from a model alone: a big catalogue, and the facts derived from items. */
-class CataloguePageTest {
+class CatalogPageTest {
 
     private static final PublicUrl URL = new PublicUrl("https", "images.example.com");
 
@@ -42,7 +45,7 @@ class CataloguePageTest {
                 new byte[0], new byte[0], Instant.EPOCH);
 
         // Speed is the benchmark harness's business; this pins what a big catalogue renders to.
-        String html = CataloguePage.render(catalog, URL, URL);
+        String html = CatalogPage.render(catalog, URL, URL);
         assertEquals(400, html.split("<tr class=\"product\"", -1).length - 1);
         // each version once: metadata listed under two names counts once; both kinds of root make "container, VM"
         assertTrue(html.contains("<td class=\"num\">2026-11-10 12:00<br><small class=\"source\">uploaded</small></td>"
@@ -61,7 +64,7 @@ class CataloguePageTest {
         SortedMap<String, Product> products = new TreeMap<>();
         products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", "B 1", null, "default", null, null, null, null,
                 versions));
-        String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+        String html = CatalogPage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
                 Instant.EPOCH), URL, URL);
         assertTrue(html.contains("lxc launch images:a/b --vm</code>"));
         assertTrue(html.contains(">b (B 1)</td>"));
@@ -81,7 +84,7 @@ class CataloguePageTest {
         SortedMap<String, Product> products = new TreeMap<>();
         products.put("a:b:amd64:default", new Product("a/b", "amd64", "a", "b", null, null, "default", null, null, null, null,
                 versions));
-        String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+        String html = CatalogPage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
                 Instant.EPOCH), URL, URL);
         assertTrue(html.contains("2026-11-02 00:00<br><small class=\"source\">mirrored from &lt;b&gt;up&lt;/b&gt;</small>"),
                 html);
@@ -90,7 +93,7 @@ class CataloguePageTest {
 
     @Test
     void beforeTheFirstCatalogue() {
-        assertTrue(CataloguePage.render(null, URL, URL).contains("being built"));
+        assertTrue(CatalogPage.render(null, URL, URL).contains("being built"));
     }
 
     @Test
@@ -99,9 +102,9 @@ class CataloguePageTest {
                 Instant.EPOCH);
         String warning = "lxc and incus only accept HTTPS remotes";
         PublicUrl plain = new PublicUrl("http", "127.0.0.1:8080");
-        assertTrue(CataloguePage.render(empty, plain, plain).contains(warning));
-        assertTrue(!CataloguePage.render(empty, URL, URL).contains(warning));
-        String configured = CataloguePage.render(empty, plain, PublicUrl.parse("https://127.0.0.1:8443/"));
+        assertTrue(CatalogPage.render(empty, plain, plain).contains(warning));
+        assertTrue(!CatalogPage.render(empty, URL, URL).contains(warning));
+        String configured = CatalogPage.render(empty, plain, PublicUrl.parse("https://127.0.0.1:8443/"));
         assertTrue(!configured.contains(warning), "PUBLIC_URL names the HTTPS address");
         assertTrue(configured.contains("lxc remote add myimages https://127.0.0.1:8443 --protocol"), configured);
         assertTrue(configured.contains("-F &quot;upload=@meta.tar.xz;filename=$dir/lxd.tar.xz&quot; "
@@ -112,7 +115,7 @@ class CataloguePageTest {
     void anEmptyCatalogueShowsFirstStepsInsteadOfAnEmptyTable() {
         PublishedCatalog empty = new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
                 Instant.EPOCH);
-        String html = CataloguePage.render(empty, URL, URL);
+        String html = CatalogPage.render(empty, URL, URL);
         assertTrue(html.contains("No images yet"), html);
         assertTrue(!html.contains("id=\"catalogue\""), "no empty table");
         assertTrue(!html.contains("id=\"cmd-launch\""), "nothing to launch yet");
@@ -122,7 +125,7 @@ class CataloguePageTest {
 
     @Test
     void theCommandsTrustAPrivateCaFirst() {
-        String html = CataloguePage.render(new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
+        String html = CatalogPage.render(new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
                 Instant.EPOCH), URL, URL);
         int trust = html.indexOf("cp ca.crt ~/.config/lxc/servercerts/images.crt");
         assertTrue(trust > 0 && trust < html.indexOf("lxc remote add images"), html);
@@ -143,8 +146,41 @@ class CataloguePageTest {
             products.put(p[0] + ":1:amd64:default", new Product(p[0] + "/1", "amd64", p[0], "1", null, null,
                     "default", null, null, null, null, versions));
         }
-        String html = CataloguePage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+        String html = CatalogPage.render(new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
                 Instant.EPOCH), URL, URL);
         assertTrue(html.contains("<code id=\"cmd-launch\">lxc launch images:zulu/1 c1</code>"), html);
+    }
+
+    @Test
+    void thePolicyAllowsExactlyTheStyleAndScriptThePageCarries() throws Exception {
+        String html = CatalogPage.render(new PublishedCatalog(new TreeMap<>(), List.of(), new byte[0], new byte[0],
+                Instant.EPOCH), URL, URL);
+        String style = between(html, "<style>", "</style>");
+        String script = between(html, "<script>", "</script>");
+        assertTrue(style.contains("#catalogue") && script.contains("data-copy"), "the resources were loaded");
+        assertEquals("default-src 'none'; style-src '" + sha256(style) + "'; script-src '" + sha256(script)
+                + "'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                CatalogPage.CONTENT_SECURITY_POLICY);
+    }
+
+    @Test
+    void aModelBuiltByHandIsEscapedLikeOneFromTheCatalogue() {
+        CatalogPageModel.Command command = new CatalogPageModel.Command("cmd-x", "echo '<b>' & \"q\"");
+        CatalogPageModel model = new CatalogPageModel("h<o>st", new CatalogPageModel.Listing(0, 0, "now",
+                List.of(), new CatalogPageModel.Commands(true, false, List.of(command), "<i>", command), List.of()));
+        String html = CatalogPage.render(model);
+        assertTrue(html.contains("<title>Images on h&lt;o&gt;st</title>"), html);
+        assertTrue(html.contains("echo &#39;&lt;b&gt;&#39; &amp; &quot;q&quot;</code>"), html);
+        assertTrue(html.contains("<p class=\"muted\">&lt;i&gt;.</p>"), html);
+    }
+
+    private static String between(String text, String open, String close) {
+        int start = text.indexOf(open) + open.length();
+        return text.substring(start, text.indexOf(close, start));
+    }
+
+    private static String sha256(String text) throws Exception {
+        return "sha256-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
