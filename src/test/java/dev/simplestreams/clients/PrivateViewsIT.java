@@ -3,6 +3,7 @@ package dev.simplestreams.clients;
 import static dev.simplestreams.testing.Digests.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +58,7 @@ class PrivateViewsIT {
     private Path work;
     private TomcatServer server;
     private NginxTlsProxy proxy;
+    private NginxTlsProxy proxyOn443;
     private LxdDaemon lxd;
     private IncusDaemon incus;
     private HttpClient https;
@@ -86,6 +88,7 @@ class PrivateViewsIT {
         server = TomcatServer.start(data, Map.of("ACCESS_FILE", accessFile.toString()));
         TestCa ca = TestCa.create(work.resolve("ca"));
         proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, server.port());
+        proxyOn443 = NginxTlsProxy.startOnPort443(work.resolve("nginx-443"), ca, server.port());
         https = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
         awaitRootCatalogue();
         lxd = LxdDaemon.start();
@@ -96,7 +99,9 @@ class PrivateViewsIT {
                 "token", "https://" + host + "/t/" + TOKEN_A + "/",
                 "a-anonymous", "https://" + host + "/v/team-a/",
                 "b-as-a", "https://reader-a:a-secret@" + host + "/v/team-b/",
-                "root", "https://" + host + "/");
+                "root", "https://" + host + "/",
+                // No port: the plain-HTTP attempt before each image file goes to port 80, where nothing listens.
+                "a-port-443", "https://reader-a:a-secret@127.0.0.1/v/team-a/");
         for (ContainerDaemon daemon : daemons().toList()) {
             for (Map.Entry<String, String> remote : remotes.entrySet()) {
                 daemon.trustServerCert(remote.getKey(), ca.caCert());
@@ -107,7 +112,7 @@ class PrivateViewsIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {lxd, incus, proxy, server}) {
+        for (AutoCloseable part : new AutoCloseable[] {lxd, incus, proxy, proxyOn443, server}) {
             if (part != null) {
                 part.close();
             }
@@ -149,6 +154,18 @@ class PrivateViewsIT {
         daemon.clearStreamCache();
         CommandResult other = daemon.clientResult("image", "copy", "b-as-a:" + fingerprints.get("b"), "local:");
         assertFalse(other.ok(), "a reader of view team-a copied an image of team-b");
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("daemons")
+    void thePlainHttpAttemptMeetsARefusedPort80AndTheDownloadGoesOnOverHttps(ContainerDaemon daemon) {
+        assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", 80).close(),
+                "port 80 must refuse connections, as the README asks of a server with private views");
+        String fingerprint = fingerprints.get("a");
+        daemon.clearStreamCache();
+        daemon.client("image", "copy", "a-port-443:" + fingerprint, "local:");
+        assertTrue(daemon.client("image", "list", "local:", "--format=csv", "-c", "F").contains(fingerprint));
+        daemon.client("image", "delete", "local:" + fingerprint);
     }
 
     private static Set<String> listed(ContainerDaemon client, String remote) throws IOException {
