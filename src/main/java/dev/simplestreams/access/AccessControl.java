@@ -106,8 +106,12 @@ public final class AccessControl implements AutoCloseable {
             LOG.info(() -> "access rules from " + file + " changed: " + rules.userCount() + " users, "
                     + rules.writerRuleCount() + " writer rules");
         } catch (AccessFileException e) {
-            problem = e.getMessage() + "; the rules loaded at " + loadedAt + " stay in force";
-            LOG.severe(() -> "access file " + file + " cannot be used: " + problem);
+            String now = e.getMessage() + "; the rules loaded at " + loadedAt + " stay in force";
+            // A file that stays unreadable is reported once, not every RELOAD_INTERVAL.
+            if (!now.equals(problem)) {
+                problem = now;
+                LOG.severe(() -> "access file " + file + " cannot be used: " + now);
+            }
         } catch (RuntimeException e) {
             // The timer must go on: the next change of the file may repair it.
             LOG.log(Level.SEVERE, "reading the access file " + file + " failed", e);

@@ -125,6 +125,7 @@ public final class ServerLifecycle implements ServletContextListener {
             LOG.info("serving " + where + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
         } catch (IOException e) {
+            access.close();
             throw new IllegalStateException("cannot use data root " + settings.dataDir() + ": " + e.getMessage()
                     + " (set SIMPLESTREAMS_DIR to a writable directory)", e);
         }

@@ -79,8 +79,10 @@ class PrivateViewsIT {
         Path accessFile = work.resolve("access.json");
         Files.writeString(accessFile, JSON.writeValueAsString(Map.of(
                 "users", Map.of(
-                        "reader-a", Map.of("password_hash", PasswordHashes.hash("a-secret"), "roles", List.of("team-a")),
-                        "reader-b", Map.of("password_hash", PasswordHashes.hash("b-secret"), "roles", List.of("team-b"))),
+                        "reader-a", Map.of("password_hash", PasswordHashes.hash("a-secret"),
+                                "roles", List.of("team-a")),
+                        "reader-b", Map.of("password_hash", PasswordHashes.hash("b-secret"),
+                                "roles", List.of("team-b"))),
                 "views", Map.of(
                         "team-a", Map.of("roles", List.of("team-a"), "images", List.of(Map.of("release", "a")),
                                 "token_sha256", List.of(sha256Hex(TOKEN_A))),

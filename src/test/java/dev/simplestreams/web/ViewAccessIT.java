@@ -48,7 +48,8 @@ class ViewAccessIT {
         Path accessFile = data.resolve("../" + data.getFileName() + "-access.json").normalize();
         Files.writeString(accessFile, JSON.writeValueAsString(Map.of(
                 "users", Map.of(
-                        "reader-a", Map.of("password_hash", PasswordHashes.hash("a-secret"), "roles", List.of("team-a")),
+                        "reader-a", Map.of("password_hash", PasswordHashes.hash("a-secret"),
+                                "roles", List.of("team-a")),
                         "reader-b", Map.of("password_hash", PasswordHashes.hash("b-secret"))),
                 "views", Map.of(
                         "team-a", Map.of("roles", List.of("team-a"), "images", List.of(Map.of("release", "alpha")),
