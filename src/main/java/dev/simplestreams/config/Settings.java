@@ -42,13 +42,15 @@ import java.util.function.UnaryOperator;
  * @param loginLockOutTime LOGIN_LOCKOUT_SECONDS: how long such a lock-out lasts
  * @param auditFileBytes   AUDIT_FILE_BYTES: the size at which the audit trail begins a new file
  * @param auditFiles       AUDIT_FILES: audit files kept; the oldest are deleted beyond
+ * @param accessFile       ACCESS_FILE: users, writers' scopes and private views (JSON); null: none
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
         String uploadPassword, long maxUploadBytes, int keepVersions, Duration retentionGrace,
         Duration conflictRetention, String publicUrl, boolean metrics,
         Path mirrorConfig, Duration mirrorInterval, ObjectStorage objectStorage,
-        int loginFailuresAllowed, Duration loginLockOutTime, long auditFileBytes, int auditFiles) {
+        int loginFailuresAllowed, Duration loginLockOutTime, long auditFileBytes, int auditFiles,
+        Path accessFile) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
@@ -91,7 +93,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 (int) Math.min(Integer.MAX_VALUE, number(lookup, "LOGIN_FAILURES_ALLOWED", 5)),
                 Duration.ofSeconds(number(lookup, "LOGIN_LOCKOUT_SECONDS", 300)),
                 number(lookup, "AUDIT_FILE_BYTES", 10L << 20),
-                (int) Math.min(Integer.MAX_VALUE, number(lookup, "AUDIT_FILES", 10)));
+                (int) Math.min(Integer.MAX_VALUE, number(lookup, "AUDIT_FILES", 10)),
+                Optional.ofNullable(text(lookup, "ACCESS_FILE", null)).map(Path::of).orElse(null));
     }
 
     private static ObjectStorage objectStorage(UnaryOperator<String> lookup) {
@@ -161,7 +164,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 + ", publicUrl=" + publicUrl + ", metrics=" + metrics + ", mirrorConfig="
                 + mirrorConfig + ", mirrorInterval=" + mirrorInterval + ", objectStorage=" + objectStorage
                 + ", loginFailuresAllowed=" + loginFailuresAllowed + ", loginLockOutTime=" + loginLockOutTime
-                + ", auditFileBytes=" + auditFileBytes + ", auditFiles=" + auditFiles + "]";
+                + ", auditFileBytes=" + auditFileBytes + ", auditFiles=" + auditFiles
+                + ", accessFile=" + accessFile + "]";
     }
 
     /** Taken as given: spaces at either end may be part of a password. */

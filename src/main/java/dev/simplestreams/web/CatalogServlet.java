@@ -1,7 +1,6 @@
 package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.PublishedCatalog;
-import dev.simplestreams.indexer.Indexing;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,10 +16,17 @@ public final class CatalogServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Indexing indexer = Services.of(getServletContext()).indexing();
-        PublishedCatalog catalog = indexer.current();
-        String document = request.getPathInfo() == null ? "" : request.getPathInfo();
-        if (!document.equals("/index.json") && !document.equals("/images.json")) {
+        serve(request, response, Services.of(getServletContext()).indexing().current(),
+                request.getPathInfo() == null ? "" : request.getPathInfo().substring(1));
+    }
+
+    /**
+     * Answers {@code document} ({@code index.json} or {@code images.json}) of {@code catalog}: the whole
+     * catalogue, or the part a view or the root shows (see {@link ReadAccessFilter}); null while none is built.
+     */
+    static void serve(HttpServletRequest request, HttpServletResponse response, PublishedCatalog catalog,
+            String document) throws IOException {
+        if (!document.equals("index.json") && !document.equals("images.json")) {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND,
                     "no such catalogue document; clients read streams/v1/index.json and streams/v1/images.json");
             return;
@@ -31,7 +37,7 @@ public final class CatalogServlet extends HttpServlet {
                     "the catalogue is still being built; try again in a few seconds");
             return;
         }
-        boolean index = document.equals("/index.json");
+        boolean index = document.equals("index.json");
         boolean gzip = acceptsGzip(request);
         // One tag per published state and encoding (each encoding is a different representation).
         String etag = "\"" + catalog.updated().toEpochMilli() + "." + catalog.updated().getNano()

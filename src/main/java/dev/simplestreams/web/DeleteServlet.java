@@ -27,7 +27,7 @@ public final class DeleteServlet extends HttpServlet {
         // "images/.../20261125_14:05/" names the directory as much as "images/.../20261125_14:05" does.
         String target = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         try {
-            DeleteReport report = deletes.delete(target);
+            DeleteReport report = deletes.delete(target, WriteAuthFilter.scope(request));
             request.setAttribute(AuditFilter.REPORT, report);
             JsonResponses.write(response, HttpServletResponse.SC_OK, report);
         } catch (WriteException e) {

@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.access.AccessRules;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.indexer.Indexing;
@@ -55,7 +56,9 @@ public final class HealthServlet extends HttpServlet {
 
     private Map<String, Object> status(Indexing indexer) {
         Indexing.Status status = indexer.status();
-        PublishedCatalog catalog = indexer.current();
+        // Anyone may ask: products and problems under private views stay out of it.
+        AccessRules rules = Services.of(getServletContext()).access().rules();
+        PublishedCatalog catalog = rules.anonymousCatalog(indexer.current());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ready", notReadyReasons(indexer).isEmpty());
         Map<String, Object> indexing = new LinkedHashMap<>();
@@ -83,9 +86,14 @@ public final class HealthServlet extends HttpServlet {
         }
         body.put("problems", problems);
         Map<String, String> deletions = new LinkedHashMap<>();
-        indexer.deletionSchedule().forEach((dir, when) -> deletions.put(dir, when.toString()));
+        indexer.deletionSchedule().forEach((dir, when) -> {
+            if (rules.anonymousShowsPath(dir)) {
+                deletions.put(dir, when.toString());
+            }
+        });
         body.put("scheduled_deletions", deletions);
         MirrorService mirror = Services.of(getServletContext()).mirror();
+        body.put("access", Services.of(getServletContext()).access().status());
         body.put("mirror", mirror == null ? Map.of("configured", false) : mirror.status());
         return body;
     }

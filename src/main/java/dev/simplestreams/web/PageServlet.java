@@ -23,7 +23,8 @@ public final class PageServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PublishedCatalog catalog = Services.of(getServletContext()).indexing().current();
+        PublishedCatalog catalog = ReadAccessFilter.visibleCatalog(request,
+                Services.of(getServletContext()).indexing().current());
         PublicUrl url = PublicUrl.of(request.getHeader("X-Forwarded-Proto"), request.getHeader("X-Forwarded-Host"),
                 request.getScheme(), request.getHeader("Host"), request.getServerName(), request.getServerPort());
         PublicUrl configured = Services.of(getServletContext()).publicUrl();

@@ -1,5 +1,7 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.access.AccessControl;
+import dev.simplestreams.access.AccessFileException;
 import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.audit.FileAuditTrail;
 import dev.simplestreams.audit.StateAuditTrail;
@@ -70,6 +72,8 @@ public final class ServerLifecycle implements ServletContextListener {
         // Before anything starts: a bad file must not leave an indexer running in an application that failed.
         MirrorConfig mirrorConfig = settings.mirrorConfig() == null ? null : readMirrorConfig(settings.mirrorConfig());
         PublicUrl publicUrl = settings.publicUrl() == null ? null : readPublicUrl(settings.publicUrl());
+        AccessControl access = settings.accessFile() == null ? AccessControl.none()
+                : watchAccess(settings.accessFile());
         try {
             ImageStore store;
             Path watched;
@@ -117,11 +121,13 @@ public final class ServerLifecycle implements ServletContextListener {
                 mirror.start();
                 LOG.info("mirroring as " + settings.mirrorConfig() + " says, every " + settings.mirrorInterval());
             }
-            new Services(settings, publicUrl, store, indexer, metrics, lockout, audit, uploads, deletes, mirror)
+            new Services(settings, publicUrl, store, indexer, metrics, lockout, audit, uploads, deletes, mirror,
+                    access)
                     .putInto(context);
             LOG.info("serving " + where + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
         } catch (IOException e) {
+            access.close();
             throw new IllegalStateException("cannot use data root " + settings.dataDir() + ": " + e.getMessage()
                     + " (set SIMPLESTREAMS_DIR to a writable directory)", e);
         }
@@ -141,6 +147,15 @@ public final class ServerLifecycle implements ServletContextListener {
             throw new IllegalStateException("cannot read MIRROR_CONFIG " + file + ": " + e.getMessage(), e);
         } catch (MirrorConfigException e) {
             throw new IllegalStateException("MIRROR_CONFIG " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Private views served to everyone, or writers without their limits, would go unnoticed: stop the start. */
+    private static AccessControl watchAccess(Path file) {
+        try {
+            return AccessControl.watch(file);
+        } catch (AccessFileException e) {
+            throw new IllegalStateException("ACCESS_FILE " + file + " cannot be used: " + e.getMessage(), e);
         }
     }
 

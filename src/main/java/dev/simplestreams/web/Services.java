@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.access.AccessControl;
 import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.indexer.IndexerService;
@@ -32,11 +33,12 @@ final class Services {
     private final UploadService uploads;
     private final DeleteService deletes;
     private final MirrorService mirror;
+    private final AccessControl access;
 
     /** {@code publicUrl} and {@code mirror} are null when not configured. */
     Services(Settings settings, PublicUrl publicUrl, ImageStore store, IndexerService indexer, ServerMetrics metrics,
             LoginLockout loginLockout, AuditTrail audit, UploadService uploads, DeleteService deletes,
-            MirrorService mirror) {
+            MirrorService mirror, AccessControl access) {
         this.audit = audit;
         this.settings = settings;
         this.publicUrl = publicUrl;
@@ -47,6 +49,7 @@ final class Services {
         this.uploads = uploads;
         this.deletes = deletes;
         this.mirror = mirror;
+        this.access = access;
     }
 
     static Services of(ServletContext context) {
@@ -101,8 +104,14 @@ final class Services {
         return mirror;
     }
 
+    /** The rules of ACCESS_FILE in force, or none when it is not set. */
+    AccessControl access() {
+        return access;
+    }
+
     /** The mirror first, as it hands its copies to the indexer; the bucket last, as both use it. */
     void close() {
+        access.close();
         if (mirror != null) {
             mirror.close();
         }

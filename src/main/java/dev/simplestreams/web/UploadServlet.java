@@ -84,7 +84,7 @@ public final class UploadServlet extends HttpServlet {
     }
 
     private void handle(HttpServletRequest request, HttpServletResponse response, Body body) throws IOException {
-        UploadBatch batch = uploads.begin();
+        UploadBatch batch = uploads.begin(WriteAuthFilter.scope(request));
         boolean answered = false;
         try {
             store(request, response, body, batch);

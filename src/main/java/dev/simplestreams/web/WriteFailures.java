@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.access.Refusal;
 import dev.simplestreams.write.UploadReport;
 import dev.simplestreams.write.WriteException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,7 +30,12 @@ final class WriteFailures {
     }
 
     static void answer(HttpServletResponse response, WriteException e, UploadReport soFar) throws IOException {
-        write(response, status(e.reason()), e.getMessage(), soFar);
+        write(response, status(e.reason()), e.getMessage(), e.refusal(), soFar);
+    }
+
+    /** A writer outside its scope: who, what, where, and where it may write instead. */
+    static void refuse(HttpServletResponse response, Refusal refusal) throws IOException {
+        write(response, HttpServletResponse.SC_FORBIDDEN, refusal.message(), refusal, null);
     }
 
     /**
@@ -44,11 +50,17 @@ final class WriteFailures {
         return false;
     }
 
-    private static void write(HttpServletResponse response, int status, String message, UploadReport soFar)
-            throws IOException {
+    private static void write(HttpServletResponse response, int status, String message, Refusal refusal,
+            UploadReport soFar) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("error", message);
+        if (refusal != null) {
+            body.put("user", refusal.user());
+            body.put("operation", refusal.operation());
+            body.put("path", refusal.path());
+            body.put("may_write", refusal.mayWrite());
+        }
         if (soFar != null && !soFar.files().isEmpty()) {
             body.put("files", soFar.files());
             body.put("versions", soFar.versions());

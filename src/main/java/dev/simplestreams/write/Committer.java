@@ -1,5 +1,8 @@
 package dev.simplestreams.write;
 
+import dev.simplestreams.access.Operation;
+import dev.simplestreams.access.Refusal;
+import dev.simplestreams.access.WriteScope;
 import dev.simplestreams.catalog.ImageMetadata;
 import dev.simplestreams.catalog.Sha256;
 import dev.simplestreams.catalog.StoredAside;
@@ -48,10 +51,14 @@ final class Committer {
         }
     }
 
-    Committed commit(String path, ImageStore.PendingFile pending, Facts facts)
+    /**
+     * The scope is checked here, under the path's lock, because only here is it known whether the upload
+     * creates the file or overwrites one. A file kept aside is a new file, so it needs {@code create}.
+     */
+    Committed commit(String path, ImageStore.PendingFile pending, Facts facts, WriteScope scope)
             throws IOException, UnsafePathException {
         synchronized (stripes[Math.floorMod(path.hashCode(), STRIPES)]) {
-            Committed committed = place(path, pending, facts);
+            Committed committed = place(path, pending, facts, scope);
             remember(committed.file(), facts);
             return committed;
         }
@@ -67,27 +74,40 @@ final class Committer {
                 facts.metadata() != null || known == null ? facts.metadata() : known.metadata(), true));
     }
 
-    private Committed place(String path, ImageStore.PendingFile pending, Facts facts)
+    private Committed place(String path, ImageStore.PendingFile pending, Facts facts, WriteScope scope)
             throws IOException, UnsafePathException {
         // Another process (rsync, an operator) may create the file between our look and our link: look again.
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<StoredFile> existing = store.stat(path);
             try {
                 if (existing.isEmpty()) {
+                    require(scope, Operation.CREATE, path);
                     return new Committed(pending.commit(false), FileOutcome.CREATED);
                 }
                 if (existing.get().size() == facts.size() && facts.sha256().equals(sha256Of(existing.get()))) {
+                    if (!scope.allows(Operation.OVERWRITE, path)) {
+                        require(scope, Operation.CREATE, path);
+                    }
                     return new Committed(existing.get(), FileOutcome.UNCHANGED);
                 }
                 if (allowOverwrites) {
+                    require(scope, Operation.OVERWRITE, path);
                     return new Committed(pending.commit(true), FileOutcome.REPLACED);
                 }
+                require(scope, Operation.CREATE, path);
                 return new Committed(commitAside(path, pending), FileOutcome.STORED_ASIDE);
             } catch (FileExistsException e) {
                 // Lost a race with a writer outside this server; decide again against what is there now.
             }
         }
         throw new IOException(path + " keeps changing under another writer; upload again");
+    }
+
+    private static void require(WriteScope scope, Operation operation, String path) throws WriteException {
+        Optional<Refusal> refusal = scope.check(operation, path);
+        if (refusal.isPresent()) {
+            throw WriteException.outOfScope(refusal.get());
+        }
     }
 
     /** Numbered when two uploads to one path are kept aside within the same second. */

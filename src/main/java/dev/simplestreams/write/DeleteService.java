@@ -1,5 +1,8 @@
 package dev.simplestreams.write;
 
+import dev.simplestreams.access.Operation;
+import dev.simplestreams.access.Refusal;
+import dev.simplestreams.access.WriteScope;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.VersionKey;
@@ -7,6 +10,7 @@ import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -29,13 +33,20 @@ public final class DeleteService {
         this.allowed = allowed;
     }
 
-    /** {@code path} is relative to the data root, e.g. {@code images/ubuntu/jammy/amd64/default/20261125_14:05}. */
-    public DeleteReport delete(String path) throws WriteException, IOException {
+    /**
+     * {@code path} is relative to the data root, e.g. {@code images/ubuntu/jammy/amd64/default/20261125_14:05};
+     * {@code scope} must allow deleting there.
+     */
+    public DeleteReport delete(String path, WriteScope scope) throws IOException {
         if (!allowed) {
             throw WriteException.notAllowed("deleting is turned off on this server; set ALLOW_DELETES "
                     + "to a non-empty value to allow DELETE of a version directory or of one file in it");
         }
         VersionKey version = versionOf(path);
+        Optional<Refusal> refusal = scope.check(Operation.DELETE, path);
+        if (refusal.isPresent()) {
+            throw WriteException.outOfScope(refusal.get());
+        }
         try {
             if (!store.delete(path)) {
                 throw WriteException.notFound(path);

@@ -1,5 +1,6 @@
 package dev.simplestreams.write;
 
+import dev.simplestreams.access.WriteScope;
 import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.ImageFile;
 import dev.simplestreams.catalog.Layout;
@@ -49,14 +50,16 @@ public final class UploadBatch {
     private final Committer committer;
     private final Indexing indexer;
     private final UploadPolicy policy;
+    private final WriteScope scope;
     private final List<StoredResult> files = new ArrayList<>();
     private final Set<VersionKey> touched = new LinkedHashSet<>();
     private VersionKey current;
     private PublishedCatalog catalog;
     private String refreshFailure;
 
-    UploadBatch(ImageStore store, Committer committer, Indexing indexer, UploadPolicy policy) {
+    UploadBatch(ImageStore store, Committer committer, Indexing indexer, UploadPolicy policy, WriteScope scope) {
         this.store = store;
+        this.scope = scope;
         this.committer = committer;
         this.indexer = indexer;
         this.policy = policy;
@@ -78,7 +81,7 @@ public final class UploadBatch {
                     policy.maxUploadBytes(), expectedLength, inspection);
             Committer.Committed committed = committer.commit(file.path(), pending, new Committer.Facts(
                     digested.size(), digested.sha256(), prefix == null ? null : prefix.sha256(), digested.combined(),
-                    digested.metadata()));
+                    digested.metadata()), scope);
             result = describe(file, committed, digested.sha256(), target.note());
         } catch (UnsafePathException e) {
             throw WriteException.invalid("'" + name + "': " + e.getMessage());

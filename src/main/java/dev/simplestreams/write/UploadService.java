@@ -1,5 +1,6 @@
 package dev.simplestreams.write;
 
+import dev.simplestreams.access.WriteScope;
 import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
@@ -29,7 +30,8 @@ public final class UploadService {
         return policy;
     }
 
-    public UploadBatch begin() {
-        return new UploadBatch(store, committer, indexer, policy);
+    /** {@code scope}: where the request's writer may create and overwrite files. */
+    public UploadBatch begin(WriteScope scope) {
+        return new UploadBatch(store, committer, indexer, policy, scope);
     }
 }

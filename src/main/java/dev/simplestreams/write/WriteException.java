@@ -1,5 +1,6 @@
 package dev.simplestreams.write;
 
+import dev.simplestreams.access.Refusal;
 import java.io.IOException;
 
 /**
@@ -27,10 +28,16 @@ public final class WriteException extends IOException {
     }
 
     private final Reason reason;
+    private final transient Refusal refusal;
 
     private WriteException(Reason reason, String message, Throwable cause) {
+        this(reason, message, cause, null);
+    }
+
+    private WriteException(Reason reason, String message, Throwable cause, Refusal refusal) {
         super(message, cause);
         this.reason = reason;
+        this.refusal = refusal;
     }
 
     public static WriteException invalid(String message) {
@@ -44,6 +51,11 @@ public final class WriteException extends IOException {
 
     public static WriteException notAllowed(String message) {
         return new WriteException(Reason.NOT_ALLOWED, message, null);
+    }
+
+    /** Outside the writer's scope: not allowed, with who, what and where the writer may write instead. */
+    public static WriteException outOfScope(Refusal refusal) {
+        return new WriteException(Reason.NOT_ALLOWED, refusal.message(), null, refusal);
     }
 
     public static WriteException notFound(String path) {
@@ -63,5 +75,10 @@ public final class WriteException extends IOException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Set for a write outside the writer's scope, else null. */
+    public Refusal refusal() {
+        return refusal;
     }
 }

@@ -33,6 +33,19 @@ public final class NginxTlsProxy implements AutoCloseable {
     }
 
     /**
+     * On HTTPS's own port 443, so that remotes name no port and the clients' first, plain-HTTP attempt at each
+     * image file goes to port 80, as it does in production.
+     */
+    public static NginxTlsProxy startOnPort443(Path workDir, TestCa ca, int upstreamPort) {
+        try {
+            Files.createDirectories(workDir.resolve("temp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + workDir, e);
+        }
+        return startOn(workDir, ca, proxyTo(upstreamPort), 443);
+    }
+
+    /**
      * nginx serving a directory as static files over TLS (Range, ETag, Last-Modified as nginx does them): a
      * simplestreams remote that is a plain file tree, as many are.
      */

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.access.AccessFile;
+import dev.simplestreams.access.AccessRules;
+import dev.simplestreams.access.Caller;
+import dev.simplestreams.access.WriteScope;
 import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.store.DataRoot;
@@ -37,6 +41,8 @@ class WritePathTest {
     private static final String DIR = "ubuntu/jammy/amd64/default/20261125_14:05/";
     private static final byte[] META = TestRepository.metadataTarball(PRODUCT);
     private static final byte[] ROOT = RootFiles.squashfs("the root".getBytes(StandardCharsets.UTF_8));
+    /** Writes with no scope of their own: these tests are about the write path, not about who may write. */
+    private static final WriteScope ANYONE = WriteScope.unrestricted();
 
     @TempDir
     Path data;
@@ -57,8 +63,12 @@ class WritePathTest {
     }
 
     private UploadBatch batch(boolean allowOverwrites) {
+        return batch(allowOverwrites, ANYONE);
+    }
+
+    private UploadBatch batch(boolean allowOverwrites, WriteScope scope) {
         return new UploadService(store, new HashCache(), indexer,
-                new UploadPolicy(allowOverwrites, false, Duration.ofDays(7), 1L << 30)).begin();
+                new UploadPolicy(allowOverwrites, false, Duration.ofDays(7), 1L << 30)).begin(scope);
     }
 
     private static StoredResult store(UploadBatch batch, String name, byte[] content) throws Exception {
@@ -138,19 +148,44 @@ class WritePathTest {
     }
 
     @Test
+    void anotherTeamCannotOverwriteStoreAsideOrDeleteEvenWithOverwritesAndDeletesOn() throws Exception {
+        AccessRules rules = AccessFile.parse(("{\"writers\": [{\"roles\": [\"team-b\"], \"may\": [\"create\", "
+                + "\"overwrite\", \"delete\"], \"under\": [\"images/team-b/\"]}]}").getBytes(StandardCharsets.UTF_8));
+        WriteScope teamB = rules.scopeOf(new Caller("bob", "team-b"::equals));
+        String teamA = "team-a/jammy/amd64/default/20261125_14:05/";
+        store(batch(true), teamA + "lxd.tar.xz", META);
+        store(batch(true), teamA + "rootfs.squashfs", ROOT);
+        byte[] other = RootFiles.squashfs("other bytes".getBytes(StandardCharsets.UTF_8));
+
+        WriteException overwrite = assertThrows(WriteException.class,
+                () -> store(batch(true, teamB), teamA + "rootfs.squashfs", other));
+        assertEquals(WriteException.Reason.NOT_ALLOWED, overwrite.reason());
+        assertEquals("overwrite", overwrite.refusal().operation());
+        WriteException aside = assertThrows(WriteException.class,
+                () -> store(batch(false, teamB), teamA + "rootfs.squashfs", other));
+        assertEquals("create", aside.refusal().operation(), "a copy kept aside is a new file");
+        assertEquals("delete", assertThrows(WriteException.class, () -> new DeleteService(store, indexer, true)
+                .delete("images/" + teamA + "rootfs.squashfs", teamB)).refusal().operation());
+        assertEquals(2, store.list("images").size(), "team-a's two files, nothing else");
+        assertArrayEquals(ROOT, Files.readAllBytes(data.resolve("images/" + teamA + "rootfs.squashfs")));
+        assertEquals(FileOutcome.CREATED, store(batch(true, teamB), "team-b/jammy/amd64/default/20261125_14:05/"
+                + "lxd.tar.xz", META).result());
+    }
+
+    @Test
     void deletingAFileTakesItsVersionOutOfTheCatalogueAtOnce() throws Exception {
         store(batch(false), DIR + "lxd.tar.xz", META);
         store(batch(false), DIR + "rootfs.squashfs", ROOT);
         DeleteService deletes = new DeleteService(store, indexer, true);
 
-        DeleteReport report = deletes.delete("images/" + DIR + "rootfs.squashfs");
+        DeleteReport report = deletes.delete("images/" + DIR + "rootfs.squashfs", ANYONE);
 
         assertEquals("images/" + DIR + "rootfs.squashfs", report.deleted());
         assertFalse(report.version().published(), report.version()::toString);
         assertTrue(indexer.current().products().isEmpty());
         assertEquals(WriteException.Reason.NOT_FOUND, assertThrows(WriteException.class,
-                () -> deletes.delete("images/" + DIR + "rootfs.squashfs")).reason());
-        DeleteReport whole = deletes.delete("images/" + DIR.substring(0, DIR.length() - 1));
+                () -> deletes.delete("images/" + DIR + "rootfs.squashfs", ANYONE)).reason());
+        DeleteReport whole = deletes.delete("images/" + DIR.substring(0, DIR.length() - 1), ANYONE);
         assertFalse(whole.version().published());
         assertEquals(List.of(), store.list("images"));
     }
@@ -159,11 +194,11 @@ class WritePathTest {
     void deletesAreRefusedWhenNotAllowedAndAboveAVersionDirectory() throws Exception {
         store(batch(false), DIR + "lxd.tar.xz", META);
         WriteException off = assertThrows(WriteException.class,
-                () -> new DeleteService(store, indexer, false).delete("images/" + DIR + "lxd.tar.xz"));
+                () -> new DeleteService(store, indexer, false).delete("images/" + DIR + "lxd.tar.xz", ANYONE));
         assertEquals(WriteException.Reason.NOT_ALLOWED, off.reason());
         assertTrue(off.getMessage().contains("ALLOW_DELETES"), off.getMessage());
         WriteException above = assertThrows(WriteException.class,
-                () -> new DeleteService(store, indexer, true).delete("images/ubuntu/jammy/amd64/default"));
+                () -> new DeleteService(store, indexer, true).delete("images/ubuntu/jammy/amd64/default", ANYONE));
         assertEquals(WriteException.Reason.INVALID, above.reason());
         assertTrue(above.getMessage().contains("only a version directory"), above.getMessage());
         assertEquals(1, store.list("images").size(), "nothing was deleted");
