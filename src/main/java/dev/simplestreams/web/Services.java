@@ -2,6 +2,7 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.delta.DeltaService;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.metrics.ServerMetrics;
@@ -32,11 +33,12 @@ final class Services {
     private final UploadService uploads;
     private final DeleteService deletes;
     private final MirrorService mirror;
+    private final DeltaService deltas;
 
     /** {@code publicUrl} and {@code mirror} are null when not configured. */
     Services(Settings settings, PublicUrl publicUrl, ImageStore store, IndexerService indexer, ServerMetrics metrics,
             LoginLockout loginLockout, AuditTrail audit, UploadService uploads, DeleteService deletes,
-            MirrorService mirror) {
+            MirrorService mirror, DeltaService deltas) {
         this.audit = audit;
         this.settings = settings;
         this.publicUrl = publicUrl;
@@ -47,6 +49,7 @@ final class Services {
         this.uploads = uploads;
         this.deletes = deletes;
         this.mirror = mirror;
+        this.deltas = deltas;
     }
 
     static Services of(ServletContext context) {
@@ -101,8 +104,16 @@ final class Services {
         return mirror;
     }
 
-    /** The mirror first, as it hands its copies to the indexer; the bucket last, as both use it. */
+    DeltaService deltas() {
+        return deltas;
+    }
+
+    /**
+     * Delta generation and the mirror first, as they hand their files to the indexer; the bucket last, as all
+     * use it.
+     */
     void close() {
+        deltas.close();
         if (mirror != null) {
             mirror.close();
         }
