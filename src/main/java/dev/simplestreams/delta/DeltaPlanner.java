@@ -24,7 +24,7 @@ final class DeltaPlanner {
     private DeltaPlanner() {
     }
 
-    /** The deltas the catalogue does not list yet, newest products' first in id order. */
+    /** The deltas the catalogue does not list yet, in product id order. */
     static List<DeltaJob> plan(PublishedCatalog catalog, int fromVersions) {
         List<DeltaJob> jobs = new ArrayList<>();
         for (Map.Entry<String, Product> entry : catalog.products().entrySet()) {

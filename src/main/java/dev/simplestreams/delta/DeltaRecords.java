@@ -5,7 +5,9 @@ import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -80,6 +82,14 @@ final class DeltaRecords {
     /** Forgets deltas that are gone (deleted with their version, or as orphans). */
     synchronized void forget(String path) throws IOException {
         if (made.remove(path) != null | refused.remove(path) != null) {
+            save();
+        }
+    }
+
+    /** Forgets what it knows of deltas in directories that are no longer published versions. */
+    synchronized void retainDirectories(Set<String> versionDirectories) throws IOException {
+        Predicate<String> gone = path -> !versionDirectories.contains(path.substring(0, path.lastIndexOf('/')));
+        if (made.keySet().removeIf(gone) | refused.keySet().removeIf(gone)) {
             save();
         }
     }

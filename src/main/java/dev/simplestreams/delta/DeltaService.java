@@ -6,6 +6,7 @@ import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.ProductKey;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Version;
+import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.concurrent.DaemonThreads;
 import dev.simplestreams.config.DeltaSettings;
 import dev.simplestreams.store.HashCache;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,6 +148,7 @@ public final class DeltaService implements AutoCloseable {
                     nextFullSweep = System.nanoTime() + FULL_SWEEP_INTERVAL.toNanos();
                 }
                 seen = catalog;
+                records.retainDirectories(versionDirectories(catalog));
                 changed |= removeStale(catalog);
                 if (unavailable == null) {
                     changed |= generate(catalog);
@@ -200,7 +203,8 @@ public final class DeltaService implements AutoCloseable {
                     if (made.isEmpty() || base == null) {
                         continue;
                     }
-                    DeltaRecords.Inputs now = new DeltaRecords.Inputs(squashfsSha(base), squashfsSha(version.getValue()));
+                    DeltaRecords.Inputs now = new DeltaRecords.Inputs(squashfsSha(base),
+                            squashfsSha(version.getValue()));
                     if (!made.get().equals(now)) {
                         delete(item.path(), "its base or target was replaced; it is made again");
                         deleted = true;
@@ -209,6 +213,13 @@ public final class DeltaService implements AutoCloseable {
             }
         }
         return deleted;
+    }
+
+    private static Set<String> versionDirectories(PublishedCatalog catalog) {
+        Set<String> directories = new HashSet<>();
+        catalog.products().forEach((id, product) -> product.versions().keySet()
+                .forEach(name -> directories.add(new VersionKey(ProductKey.fromId(id), name).directory())));
+        return directories;
     }
 
     private static String squashfsSha(Version version) {
@@ -249,18 +260,18 @@ public final class DeltaService implements AutoCloseable {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (outcome instanceof DeltaGenerator.Made made) {
                 records.recordMade(job);
-                generated.incrementAndGet();
-                bytesSaved.addAndGet(made.targetSize() - made.size());
                 LOG.info("made " + job.path() + ": " + made.size() + " bytes instead of " + made.targetSize()
                         + " (" + percent(made.size(), made.targetSize()) + "), in " + millis + " ms");
+                bytesSaved.addAndGet(made.targetSize() - made.size());
+                generated.incrementAndGet();
                 return true;
             }
             if (outcome instanceof DeltaGenerator.TooLarge large) {
                 String reason = "not kept: " + large.size() + " bytes, more than DELTA_MAX_PERCENT="
                         + settings.maxPercent() + "% (" + large.limit() + " bytes) of " + job.target().path();
                 records.recordRefused(job, reason, Instant.now().toString());
-                tooLarge.incrementAndGet();
                 LOG.info(job.path() + " " + reason);
+                tooLarge.incrementAndGet();
             }
             return false;
         } catch (IOException | UnsafePathException e) {
@@ -271,8 +282,8 @@ public final class DeltaService implements AutoCloseable {
                     + job.target().path() + " changes";
             records.recordRefused(job, reason, Instant.now().toString());
             lastError = job.path() + ": " + reason;
-            failed.incrementAndGet();
             LOG.warning(job.path() + " " + reason);
+            failed.incrementAndGet();
             return false;
         } finally {
             nanosSpent.addAndGet(System.nanoTime() - started);

@@ -47,6 +47,8 @@ class DeltaServiceTest {
     private static final String DIR = "images/debian/bookworm/amd64/default/";
     private static final List<String> VERSIONS = List.of("20261101_00:00", "20261102_00:00", "20261103_00:00");
     private static final DeltaSettings FROM_ONE = new DeltaSettings(true, 1, 50, Duration.ofMinutes(1));
+    /** xdelta3 runs at nice 19: on a machine busy with other work it gets the CPU last. */
+    private static final Duration NICED = Duration.ofMinutes(3);
 
     @TempDir
     Path root;
@@ -134,7 +136,7 @@ class DeltaServiceTest {
         new Random(8).nextBytes(unrelated);
         Files.write(rootfs(VERSIONS.get(2)), RootFiles.squashfs(unrelated));
         start(FROM_ONE, Xdelta3.locate("xdelta3"));
-        Eventually.await("the delta refused", () -> service.status().tooLarge(), n -> n == 1);
+        Eventually.await("the delta refused", () -> service.status().tooLarge(), n -> n == 1, NICED);
         assertFalse(Files.exists(versionDir(VERSIONS.get(2)).resolve("rootfs." + VERSIONS.get(1) + ".vcdiff")));
         assertTrue(service.status().refused().get(DIR + VERSIONS.get(2) + "/rootfs." + VERSIONS.get(1) + ".vcdiff")
                 .contains("DELTA_MAX_PERCENT=50%"));
@@ -157,7 +159,7 @@ class DeltaServiceTest {
                 + "exec xdelta3 \"$@\"\n");
         try (CapturedLog log = CapturedLog.of(DeltaService.class.getName())) {
             start(FROM_ONE, Xdelta3.locate(wrong.toString()));
-            Eventually.await("the failure", () -> service.status().failed(), n -> n == 1);
+            Eventually.await("the failure", () -> service.status().failed(), n -> n == 1, NICED);
             String path = DIR + VERSIONS.get(2) + "/rootfs." + VERSIONS.get(1) + ".vcdiff";
             assertFalse(Files.exists(root.resolve(path)));
             assertTrue(service.status().lastError().contains("gives sha256"), service.status().lastError());
@@ -177,7 +179,7 @@ class DeltaServiceTest {
     void anEncoderThatRunsTooLongIsStopped() throws Exception {
         Path slow = script("slow-xdelta3", "[ \"$1\" = -e ] && exec sleep 600\nexec xdelta3 \"$@\"\n");
         start(new DeltaSettings(true, 1, 50, Duration.ofMillis(500)), Xdelta3.locate(slow.toString()));
-        Eventually.await("the timeout", () -> service.status().failed(), n -> n == 1);
+        Eventually.await("the timeout", () -> service.status().failed(), n -> n == 1, NICED);
         assertTrue(service.status().lastError().contains("took longer than PT0.5S and was stopped"),
                 service.status().lastError());
     }
@@ -252,7 +254,7 @@ class DeltaServiceTest {
     }
 
     private void awaitGenerated(long count) {
-        Eventually.await(count + " delta(s) generated", () -> service.status(), s -> s.generated() == count);
+        Eventually.await(count + " delta(s) generated", () -> service.status(), s -> s.generated() == count, NICED);
     }
 
     private Path versionDir(String version) {

@@ -65,8 +65,8 @@ class MirrorDeltaIT {
         Path newest = dir(UPSTREAM.get(2));
         for (String base : UPSTREAM.subList(0, 2)) {
             Cli.create().run("xdelta3", "-e", "-s", dir(base).resolve("rootfs.squashfs").toString(),
-                    newest.resolve("rootfs.squashfs").toString(), newest.resolve("delta-" + base + ".vcdiff").toString())
-                    .orThrow();
+                    newest.resolve("rootfs.squashfs").toString(),
+                    newest.resolve("delta-" + base + ".vcdiff").toString()).orThrow();
         }
         ObjectNode items = (ObjectNode) versions.get(UPSTREAM.get(2)).get("items");
         for (String base : UPSTREAM.subList(0, 2)) {
@@ -101,7 +101,7 @@ class MirrorDeltaIT {
         // Generation off: every delta here is the upstream's.
         server = TomcatServer.start(data, Map.of("MIRROR_CONFIG", config.toString(), "INDEX_QUIET_MS", "100",
                 "DELTAS", "off"));
-        await(server.uri("/streams/v1/images.json"), body2 -> body2.contains(LOCAL.get(2)));
+        await(server.uri("/streams/v1/images.json"), catalogue -> catalogue.contains(LOCAL.get(2)));
     }
 
     private Path dir(String upstreamVersion) {

@@ -19,11 +19,16 @@ public final class Eventually {
 
     /** Polls {@code value} until {@code done} holds for it; fails with {@code describe} of the last value. */
     public static <T> T await(String what, Supplier<T> value, Predicate<T> done) {
-        long deadline = System.nanoTime() + DEFAULT.toNanos();
+        return await(what, value, done, DEFAULT);
+    }
+
+    /** As {@link #await(String, Supplier, Predicate)}, for work that runs at the lowest CPU priority. */
+    public static <T> T await(String what, Supplier<T> value, Predicate<T> done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         T last = value.get();
         while (!done.test(last)) {
             if (System.nanoTime() > deadline) {
-                fail("gave up after " + DEFAULT.toSeconds() + " s waiting for " + what + "; last seen: " + last);
+                fail("gave up after " + limit.toSeconds() + " s waiting for " + what + "; last seen: " + last);
             }
             try {
                 Thread.sleep(10);
