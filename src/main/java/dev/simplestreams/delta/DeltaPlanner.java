@@ -1,6 +1,6 @@
 package dev.simplestreams.delta;
 
-import dev.simplestreams.catalog.FileKind;
+import dev.simplestreams.catalog.Ftypes;
 import dev.simplestreams.catalog.Item;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.ProductKey;
@@ -50,6 +50,6 @@ final class DeltaPlanner {
     }
 
     private static Optional<Item> squashfs(Version version) {
-        return version.items().values().stream().filter(i -> FileKind.SQUASHFS.ftype().equals(i.ftype())).findFirst();
+        return version.items().values().stream().filter(i -> Ftypes.SQUASHFS.equals(i.ftype())).findFirst();
     }
 }

@@ -1,6 +1,7 @@
 package dev.simplestreams.delta;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.simplestreams.catalog.JsonMappers.JSON;
+
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.util.Map;
@@ -19,7 +20,6 @@ final class DeltaRecords {
 
     private static final Logger LOG = Logger.getLogger(DeltaRecords.class.getName());
     private static final String STATE_NAME = "deltas.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The sha256 of the base and the target a delta was made from (or tried from). */
     record Inputs(String base, String target) {

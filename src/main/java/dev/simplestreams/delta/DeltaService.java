@@ -1,6 +1,6 @@
 package dev.simplestreams.delta;
 
-import dev.simplestreams.catalog.FileKind;
+import dev.simplestreams.catalog.Ftypes;
 import dev.simplestreams.catalog.Item;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.ProductKey;
@@ -195,7 +195,7 @@ public final class DeltaService implements AutoCloseable {
             Map<String, Version> versions = entry.getValue().versions();
             for (Map.Entry<String, Version> version : versions.entrySet()) {
                 for (Item item : version.getValue().items().values()) {
-                    if (!FileKind.SQUASHFS_DELTA.ftype().equals(item.ftype())) {
+                    if (!Ftypes.SQUASHFS_DELTA.equals(item.ftype())) {
                         continue;
                     }
                     Optional<DeltaRecords.Inputs> made = records.made(item.path());
@@ -223,7 +223,7 @@ public final class DeltaService implements AutoCloseable {
     }
 
     private static String squashfsSha(Version version) {
-        return version.items().values().stream().filter(i -> FileKind.SQUASHFS.ftype().equals(i.ftype()))
+        return version.items().values().stream().filter(i -> Ftypes.SQUASHFS.equals(i.ftype()))
                 .map(Item::sha256).findFirst().orElse(null);
     }
 
