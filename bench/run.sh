@@ -4,6 +4,7 @@
 #   bash bench/run.sh --quick   256 MiB transfers, 1,000 versions, 1 GiB memory upload: a few minutes
 # Sizes can be overridden: XFER_MIB, BIG_VERSIONS, BIG_KIB, WIDE_VERSIONS, WIDE_KIB, MEM_MIB, RUNS, VIS_COUNT.
 # ROWS=transfers measures only the upload and download rows (for iterating on a fix).
+# ROWS=deltas measures only the delta rows (mmdebstrap twice: needs the Debian mirror of the apt sources).
 # Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
 # 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
 # stops only the processes it started (by PID).
@@ -126,6 +127,62 @@ start_tomcat "$data"
 t0=$(date +%s.%N)
 await_ready "$t0" > /dev/null
 log "tomcat (pid $tomcat_pid) on $T, nginx (pid ${pids[0]}) on $N, data in $work"
+
+# --- deltas (issue 18), ROWS=deltas: a Debian rootfs and the same with one package added ---------------------
+if [ "${ROWS:-all}" = deltas ]; then
+  : "${DELTA_SUITE:=bookworm}" "${DELTA_PACKAGE:=less}"
+  # The apt sources' first mirror (either file may be missing).
+  mirror=$( (sed -n 's/^URIs: *//p; s/^deb \(\[[^]]*\] \)\?\([^ ]*\).*/\2/p' /etc/apt/sources.list \
+    /etc/apt/sources.list.d/* 2>/dev/null || true) | head -1)
+  log "mmdebstrap $DELTA_SUITE minbase from $mirror, twice: without and with $DELTA_PACKAGE"
+  mmdebstrap -q --variant=minbase --format=directory "$DELTA_SUITE" "$work/v1" "$mirror"
+  mmdebstrap -q --variant=minbase --include="$DELTA_PACKAGE" --format=directory "$DELTA_SUITE" "$work/v2" "$mirror"
+  for v in v1 v2; do mksquashfs "$work/$v" "$work/$v.squashfs" -noappend -quiet -no-progress; done
+  enc_flags=(-B $((64 << 20)) -W $((8 << 20)))
+  srv=(); hand=(); rss=()
+  for r in $(seq "$RUNS"); do
+    prod=debian/$DELTA_SUITE-$r/amd64/default
+    for i in 1 2; do
+      mkdir -p "$work/meta$r$i"
+      printf 'architecture: x86_64\ncreation_date: %s\nproperties:\n  os: debian\n  release: %s\n  variant: default\n' \
+        "$((1767225600 + r * 1000 + i))" "$DELTA_SUITE-$r" > "$work/meta$r$i/metadata.yaml"
+      tar -C "$work/meta$r$i" -cJf "$work/meta$r$i.tar.xz" metadata.yaml
+      dir=$data/images/$prod/2026010${i}_00:00
+      mkdir -p "$data/images/$prod/.stage$i"
+      cp "$work/meta$r$i.tar.xz" "$data/images/$prod/.stage$i/lxd.tar.xz"
+      cp "$work/v$i.squashfs" "$data/images/$prod/.stage$i/rootfs.squashfs"
+      mv "$data/images/$prod/.stage$i" "$dir"
+      [ $i = 2 ] || until curl -s "$T/streams/v1/images.json" | grep -q "debian:$DELTA_SUITE-$r:"; do sleep 0.2; done
+    done
+    spent0=$(status_field "['deltas']['seconds_spent']")
+    until [ "$(status_field "['deltas']['generated']")" = "$r" ]; do
+      [ "$(status_field "['deltas']['failed']")" = 0 ] || { curl -s "$T/status"; exit 1; }
+      sleep 0.2
+    done
+    srv+=("$(python3 -c "print($(status_field "['deltas']['seconds_spent']") - $spent0)")")
+    t=$(now)
+    /usr/bin/time -f %M -o "$work/rss" xdelta3 -e -f "${enc_flags[@]}" -s "$work/v1.squashfs" "$work/v2.squashfs" \
+      "$work/hand.vcdiff"
+    hand+=("$(python3 -c "print($(now) - $t)")"); rss+=("$(python3 -c "print($(cat "$work/rss") / 1024)")")
+    log "run $r: server ${srv[-1]} s, xdelta3 -e by hand ${hand[-1]} s, peak RSS ${rss[-1]} MiB"
+  done
+  items=$(curl -s "$T/streams/v1/images.json" | python3 -c "import sys,json; p=json.load(sys.stdin)['products']; \
+i=p['debian:$DELTA_SUITE-1:amd64:default']['versions']['20260102_00:00']['items']; \
+print(i['rootfs.20260101_00:00.vcdiff']['size'], i['rootfs.squashfs']['size'], i['lxd.tar.xz']['size'])")
+  read -r delta_b root_b meta_b <<<"$items"
+  row "delta of a Debian $DELTA_SUITE minbase squashfs, $DELTA_PACKAGE added (server-generated)" \
+    "the full rootfs.squashfs" "$delta_b" "$root_b" "bytes" "<= DELTA_MAX_PERCENT (50%)"
+  row "delta generation by the server (encode, decode check, publish)" "xdelta3 -e -s by hand, same files" \
+    "${srv[*]}" "${hand[*]}" "s" "(cost of the check: ~2x)"
+  row "bytes a refreshing host downloads, with the delta (lxd.tar.xz + delta)" \
+    "without (lxd.tar.xz + rootfs.squashfs)" "$((meta_b + delta_b))" "$((meta_b + root_b))" "bytes" "(saving)"
+  row "xdelta3 -e peak RSS with the server's -B 64 MiB -W 8 MiB" "the full rootfs.squashfs, MiB" "${rss[*]}" \
+    "$(python3 -c "print($root_b / 1048576)")" "MiB" "bounded"
+  stop_tomcat
+  python3 bench/report.py "$rows" "ROWS=deltas $CMD" "$mode" "$(nproc) cores" "$(cat /proc/loadavg)" \
+    "$work/r.md" "$work/r.json"
+  cat "$work/r.md"; exit 0
+fi
 
 # --- transfers ---------------------------------------------------------------------------------------------
 meta=$work/lxd.tar.xz

@@ -181,7 +181,7 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
     }
 
     /** A switch that is on by default: {@code off}, {@code false}, {@code no} or {@code 0} turn it off. */
-    private static boolean onUnlessOff(UnaryOperator<String> lookup, String name) {
+    static boolean onUnlessOff(UnaryOperator<String> lookup, String name) {
         String value = text(lookup, name, "on").toLowerCase(Locale.ROOT);
         return switch (value) {
             case "off", "false", "no", "0" -> false;
@@ -195,7 +195,7 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
-    private static long number(UnaryOperator<String> lookup, String name, long fallback) {
+    static long number(UnaryOperator<String> lookup, String name, long fallback) {
         String value = text(lookup, name, null);
         if (value == null) {
             return fallback;

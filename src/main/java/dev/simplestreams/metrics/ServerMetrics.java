@@ -4,6 +4,7 @@ import dev.simplestreams.catalog.Item;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Version;
+import dev.simplestreams.delta.DeltaService;
 import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.mirror.MirrorEvents;
 import dev.simplestreams.security.LoginLockout;
@@ -121,6 +122,26 @@ public final class ServerMetrics {
         if (bytes > 0) {
             downloadBytes.inc(bytes);
         }
+    }
+
+    /** Publishes delta generation's figures, read when scraped. */
+    public void watchDeltas(DeltaService deltas) {
+        deltaCounter("simplestreams_deltas_generated", "Deltas generated, checked and published", deltas,
+                s -> s.generated());
+        deltaCounter("simplestreams_deltas_failed", "Deltas whose encoding or check failed (see /status)", deltas,
+                s -> s.failed());
+        deltaCounter("simplestreams_deltas_too_large", "Deltas not kept: larger than DELTA_MAX_PERCENT of the file",
+                deltas, s -> s.tooLarge());
+        deltaCounter("simplestreams_deltas_saved_bytes", "Full-file bytes minus delta bytes, summed over the deltas "
+                + "generated: what each refreshing host saves", deltas, s -> s.bytesSaved());
+        deltaCounter("simplestreams_deltas_seconds", "Time spent encoding and checking deltas", deltas,
+                s -> s.millisSpent() / 1000.0);
+    }
+
+    private void deltaCounter(String name, String help, DeltaService deltas,
+            ToDoubleFunction<DeltaService.Status> value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.applyAsDouble(deltas.status()))).register(registry);
     }
 
     /** Where the mirror reports its progress. */

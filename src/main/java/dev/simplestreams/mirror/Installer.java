@@ -123,15 +123,26 @@ final class Installer {
             }
             int refusedRoots = 0;
             for (Planner.WantedFile file : ordered) {
-                Fetcher.Fetched got = fetcher.fetch(version.key().file(file.name()), file,
-                        isRoot(file) ? prefix : null, n -> {
-                            progress.bytes(n);
-                            long now = System.nanoTime();
-                            if (now - lastLog[0] > PROGRESS_LOG_NANOS) {
-                                lastLog[0] = now;
-                                LOG.info("mirror " + remote + ": " + progress.snapshot());
-                            }
-                        });
+                Fetcher.Fetched got;
+                try {
+                    got = fetcher.fetch(version.key().file(file.name()), file, isRoot(file) ? prefix : null, n -> {
+                        progress.bytes(n);
+                        long now = System.nanoTime();
+                        if (now - lastLog[0] > PROGRESS_LOG_NANOS) {
+                            lastLog[0] = now;
+                            LOG.info("mirror " + remote + ": " + progress.snapshot());
+                        }
+                    });
+                } catch (UpstreamException e) {
+                    if (!isDelta(file)) {
+                        throw e;
+                    }
+                    // Clients do without a delta.
+                    problems.add(new Problem(e.url().toString(), e.reason() + " (delta not mirrored this time; the "
+                            + "version comes without it)"));
+                    events.failed(remote);
+                    continue;
+                }
                 if (isRoot(file) && file.fingerprint() != null && !file.fingerprint().equals(got.combined())) {
                     got.pending().close();
                     refusedRoots++;
@@ -209,6 +220,10 @@ final class Installer {
 
     private static boolean isRoot(Planner.WantedFile file) {
         return FileKind.recognise(file.name()).map(r -> r.kind().isRoot()).orElse(false);
+    }
+
+    private static boolean isDelta(Planner.WantedFile file) {
+        return FileKind.recognise(file.name()).map(r -> r.kind().isDelta()).orElse(false);
     }
 
     private static boolean isMetadata(Planner.WantedFile file) {

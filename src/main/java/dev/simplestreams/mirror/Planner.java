@@ -3,6 +3,7 @@ package dev.simplestreams.mirror;
 import static dev.simplestreams.catalog.JsonMappers.JSON;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.simplestreams.catalog.FileKind;
 import dev.simplestreams.catalog.Ftypes;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
@@ -19,11 +20,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -141,7 +144,7 @@ public final class Planner {
             }
             previous = versionKey.version();
             List<WantedFile> files = new ArrayList<>();
-            String rejection = files(remote, base, key, version.getValue(), files);
+            String rejection = files(remote, base, key, version.getValue(), files, problems);
             if (rejection != null) {
                 problems.add(new Problem(versionKey.directory(), "not mirrored: " + rejection));
             } else if (!files.isEmpty()) {
@@ -161,9 +164,14 @@ public final class Planner {
         if (remote.keep() > 0 && versions.size() > remote.keep()) {
             versions = versions.subList(versions.size() - remote.keep(), versions.size());
         }
+        Set<String> kept = new HashSet<>();
+        versions.forEach(version -> kept.add(version.key().version()));
         byte[] metadataJson = metadataJson(remote, key, product, local, problems);
         for (WantedVersion version : versions) {
-            wanted.add(new WantedVersion(version.key(), version.files(), metadataJson));
+            // A delta from a version not mirrored would never be listed, and would be deleted as an orphan.
+            List<WantedFile> files = version.files().stream().filter(file -> FileKind.recognise(file.name())
+                    .map(FileKind.Recognised::deltaBase).map(kept::contains).orElse(true)).toList();
+            wanted.add(new WantedVersion(version.key(), files, metadataJson));
         }
     }
 
@@ -185,11 +193,13 @@ public final class Planner {
     /**
      * Picks the items this server needs, under its own file names: one metadata tarball (LXD's, else Incus's),
      * the wanted root files (squashfs, else root.tar.xz, for containers; one disk for VMs) or a unified
-     * tarball. Deltas are not mirrored: clients fall back to the full file. Returns why the version cannot be
+     * tarball, and the deltas of the squashfs from other versions (as {@code rootfs.<base>.vcdiff}; a delta the
+     * clients cannot use is left out with a problem, the version still comes). Disk deltas are not mirrored: Incus
+     * would apply them to the container's squashfs where a version holds both. Returns why the version cannot be
      * mirrored, or null.
      */
     private static String files(Remote remote, URI base, ProductKey key, Map<String, UpstreamCatalog.Item> items,
-            List<WantedFile> files) {
+            List<WantedFile> files, List<Problem> problems) {
         Map<String, UpstreamCatalog.Item> byFtype = new LinkedHashMap<>();
         for (UpstreamCatalog.Item item : items.values()) {
             if (item.ftype() != null) {
@@ -241,7 +251,29 @@ public final class Planner {
             files.add(new WantedFile(entry.getKey(), url.get(), item.size(), item.sha256(),
                     fingerprints.get(item.ftype())));
         }
+        if (chosen.containsKey("rootfs.squashfs")) {
+            squashfsDeltas(base, key, items, files, problems);
+        }
         return null;
+    }
+
+    private static void squashfsDeltas(URI base, ProductKey key, Map<String, UpstreamCatalog.Item> items,
+            List<WantedFile> files, List<Problem> problems) {
+        for (UpstreamCatalog.Item item : items.values()) {
+            if (!Ftypes.SQUASHFS_DELTA.equals(item.ftype())) {
+                continue;
+            }
+            String baseVersion = item.deltaBase() == null ? null : localVersionName(item.deltaBase());
+            Optional<URI> url = item.path() == null ? Optional.empty() : UpstreamCatalog.resolve(base, item.path());
+            if (baseVersion == null || !Layout.isVersionName(baseVersion) || item.size() < 0
+                    || !Sha256.isHex(item.sha256()) || url.isEmpty()) {
+                problems.add(new Problem(key.directory(), "delta " + item.path() + " not mirrored: it lacks a "
+                        + "delta_base naming a version, a path under the remote, an exact size or a lowercase sha256"));
+                continue;
+            }
+            files.add(new WantedFile("rootfs." + baseVersion + ".vcdiff", url.get(), item.size(), item.sha256(),
+                    null));
+        }
     }
 
     /**

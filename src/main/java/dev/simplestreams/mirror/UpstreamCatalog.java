@@ -27,11 +27,13 @@ public final class UpstreamCatalog {
     /**
      * One file of an upstream version. {@code fingerprints}: what a metadata item says the image of each root
      * ftype is, sha256(metadata + root), from its {@code combined_*_sha256} fields (empty for other items).
+     * {@code deltaBase}: for a delta, the upstream's name of the version it applies to (null for other items).
      */
-    public record Item(String ftype, String path, long size, String sha256, Map<String, String> fingerprints) {
+    public record Item(String ftype, String path, long size, String sha256, Map<String, String> fingerprints,
+            String deltaBase) {
 
         public Item(String ftype, String path, long size, String sha256) {
-            this(ftype, path, size, sha256, Map.of());
+            this(ftype, path, size, sha256, Map.of(), null);
         }
     }
 
@@ -220,7 +222,7 @@ public final class UpstreamCatalog {
         }
         return new Item(text(url, where, node, "ftype"), text(url, where, node, "path"),
                 size == null || size.isNull() ? -1 : size.asLong(), text(url, where, node, "sha256"),
-                Map.copyOf(fingerprints));
+                Map.copyOf(fingerprints), text(url, where, node, "delta_base"));
     }
 
     private static String text(URI url, String where, JsonNode node, String field) throws UpstreamException {

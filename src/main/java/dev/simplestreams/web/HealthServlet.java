@@ -3,6 +3,7 @@ package dev.simplestreams.web;
 import dev.simplestreams.access.AccessRules;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.delta.DeltaService;
 import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.mirror.MirrorService;
 import jakarta.servlet.http.HttpServlet;
@@ -18,7 +19,7 @@ import java.util.Map;
  * How the server is, for Kubernetes probes and for humans: {@code /healthz} (the application answers),
  * {@code /readyz} (catalogue built, indexer running, data root writable; 503 with the reasons otherwise)
  * and {@code /status} (the indexer's figures and every problem it found, with path and reason, and the
- * mirror's progress and problems).
+ * mirror's and delta generation's progress and problems).
  */
 public final class HealthServlet extends HttpServlet {
 
@@ -95,6 +96,24 @@ public final class HealthServlet extends HttpServlet {
         MirrorService mirror = Services.of(getServletContext()).mirror();
         body.put("access", Services.of(getServletContext()).access().status());
         body.put("mirror", mirror == null ? Map.of("configured", false) : mirror.status());
+        body.put("deltas", deltas(Services.of(getServletContext()).deltas().status()));
         return body;
+    }
+
+    private static Map<String, Object> deltas(DeltaService.Status status) {
+        Map<String, Object> deltas = new LinkedHashMap<>();
+        deltas.put("enabled", status.enabled());
+        deltas.put("encoder", status.encoder());
+        deltas.put("unavailable", status.unavailable());
+        deltas.put("working_on", status.working());
+        deltas.put("queued", status.queued());
+        deltas.put("generated", status.generated());
+        deltas.put("failed", status.failed());
+        deltas.put("too_large", status.tooLarge());
+        deltas.put("bytes_saved", status.bytesSaved());
+        deltas.put("seconds_spent", status.millisSpent() / 1000.0);
+        deltas.put("last_error", status.lastError());
+        deltas.put("not_made", status.refused());
+        return deltas;
     }
 }

@@ -6,9 +6,12 @@ import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.audit.FileAuditTrail;
 import dev.simplestreams.audit.StateAuditTrail;
 import dev.simplestreams.catalog.Layout;
+import dev.simplestreams.config.DeltaSettings;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.Elections;
 import dev.simplestreams.coordination.Leadership;
+import dev.simplestreams.delta.DeltaService;
+import dev.simplestreams.delta.Xdelta3;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.indexer.IndexingSettings;
 import dev.simplestreams.metrics.ServerMetrics;
@@ -34,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,7 +48,7 @@ import org.apache.catalina.webresources.DirResourceSet;
  * Starts and stops the server's parts with the web application: reads the settings, opens the store (a local
  * data root, whose {@code images/} is mounted into Tomcat's resources so DefaultServlet serves image files with
  * Range and sendfile; or a bucket, from which downloads are redirected), joins the election and runs the
- * background indexer. Every part is built here, once, and handed to the servlets as {@link Services}.
+ * background indexer and delta generation. Every part is built here, once, and handed to the servlets as {@link Services}.
  */
 public final class ServerLifecycle implements ServletContextListener {
 
@@ -56,16 +60,20 @@ public final class ServerLifecycle implements ServletContextListener {
     /** Tries per mirrored file, the later ones resuming where the connection was cut, and the pause between. */
     private static final int MIRROR_ATTEMPTS = 5;
     private static final Duration MIRROR_RETRY_DELAY = Duration.ofSeconds(1);
+    /** The encoder's command, found on the PATH as the clients find theirs. */
+    private static final String XDELTA3 = "xdelta3";
     /** Tomcat's context attribute holding the web application's resources. */
     private static final String TOMCAT_RESOURCES = "org.apache.catalina.resources";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        Settings settings = Settings.from(name -> {
+        UnaryOperator<String> lookup = name -> {
             String value = context.getInitParameter(name);
             return value != null ? value : System.getenv(name);
-        });
+        };
+        Settings settings = Settings.from(lookup);
+        DeltaSettings deltaSettings = DeltaSettings.from(lookup);
         if (settings.debug()) {
             enableDebugLogging();
         }
@@ -121,9 +129,13 @@ public final class ServerLifecycle implements ServletContextListener {
                 mirror.start();
                 LOG.info("mirroring as " + settings.mirrorConfig() + " says, every " + settings.mirrorInterval());
             }
+            DeltaService deltas = new DeltaService(deltaSettings, Xdelta3.locate(XDELTA3), store, cache,
+                    indexer::current, leadership::isLeader, indexer::requestRescan,
+                    Files.createTempDirectory("simplestreams-deltas"));
+            deltas.start();
+            metrics.watchDeltas(deltas);
             new Services(settings, publicUrl, store, indexer, metrics, lockout, audit, uploads, deletes, mirror,
-                    access)
-                    .putInto(context);
+                    access, deltas).putInto(context);
             LOG.info("serving " + where + " (overwrites " + onOff(settings.allowOverwrites()) + ", deletes "
                     + onOff(settings.allowDeletes()) + ")");
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.simplestreams.web;
 import dev.simplestreams.access.AccessControl;
 import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.delta.DeltaService;
 import dev.simplestreams.indexer.IndexerService;
 import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.metrics.ServerMetrics;
@@ -34,11 +35,12 @@ final class Services {
     private final DeleteService deletes;
     private final MirrorService mirror;
     private final AccessControl access;
+    private final DeltaService deltas;
 
     /** {@code publicUrl} and {@code mirror} are null when not configured. */
     Services(Settings settings, PublicUrl publicUrl, ImageStore store, IndexerService indexer, ServerMetrics metrics,
             LoginLockout loginLockout, AuditTrail audit, UploadService uploads, DeleteService deletes,
-            MirrorService mirror, AccessControl access) {
+            MirrorService mirror, AccessControl access, DeltaService deltas) {
         this.audit = audit;
         this.settings = settings;
         this.publicUrl = publicUrl;
@@ -50,6 +52,7 @@ final class Services {
         this.deletes = deletes;
         this.mirror = mirror;
         this.access = access;
+        this.deltas = deltas;
     }
 
     static Services of(ServletContext context) {
@@ -109,9 +112,17 @@ final class Services {
         return access;
     }
 
-    /** The mirror first, as it hands its copies to the indexer; the bucket last, as both use it. */
+    DeltaService deltas() {
+        return deltas;
+    }
+
+    /**
+     * Delta generation and the mirror first, as they hand their files to the indexer; the bucket last, as all
+     * use it.
+     */
     void close() {
         access.close();
+        deltas.close();
         if (mirror != null) {
             mirror.close();
         }

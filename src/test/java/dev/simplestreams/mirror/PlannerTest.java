@@ -109,6 +109,38 @@ class PlannerTest {
     }
 
     @Test
+    void takesTheSquashfsDeltasFromVersionsItAlsoMirrorsUnderOurNames() throws Exception {
+        UpstreamCatalog.Product product = product("ubuntu:noble:amd64:default", "20261101_1000", "20261102_1000",
+                "20261103_1000");
+        Map<String, UpstreamCatalog.Item> newest = product.versions().get("20261103_1000");
+        String dir = "images/ubuntu/noble/amd64/default/20261103_1000/";
+        for (String base : List.of("20261101_1000", "20261102_1000")) {
+            newest.put("delta-" + base, new UpstreamCatalog.Item("squashfs.vcdiff", dir + "delta-" + base + ".vcdiff",
+                    10, SHA, Map.of(), base));
+        }
+        newest.put("disk-delta", new UpstreamCatalog.Item("disk-kvm.img.vcdiff", dir + "delta.qcow2.vcdiff", 10, SHA,
+                Map.of(), "20261102_1000"));
+        newest.put("bad-delta", new UpstreamCatalog.Item("squashfs.vcdiff", dir + "bad.vcdiff", 10, SHA, Map.of(),
+                "yesterday"));
+
+        Planner.Plan plan = Planner.plan(remote(", keep: 2"), BASE, List.of(product), NOTHING_LOCAL);
+        Planner.WantedVersion version = plan.versions().get(1);
+        assertEquals("images/ubuntu/noble/amd64/default/20261103_10:00", version.key().directory());
+        Map<String, String> deltas = new TreeMap<>();
+        version.files().stream().filter(f -> f.name().endsWith(".vcdiff"))
+                .forEach(f -> deltas.put(f.name(), f.url().toString()));
+        assertEquals(Map.of("rootfs.20261102_10:00.vcdiff", "https://up.example/sub/" + dir
+                + "delta-20261102_1000.vcdiff"), deltas, "keep: 2 leaves the oldest version, and its delta, upstream; "
+                + "no disk delta, no delta without a version for a base");
+        assertTrue(plan.problems().toString().contains("delta " + dir + "bad.vcdiff not mirrored"), plan.problems()
+                .toString());
+
+        Planner.Plan vmsOnly = Planner.plan(remote(", images: [{type: vm}]"), BASE, List.of(product), NOTHING_LOCAL);
+        assertTrue(vmsOnly.versions().stream().flatMap(v -> v.files().stream())
+                .noneMatch(f -> f.name().endsWith(".vcdiff")), "no squashfs mirrored, no squashfs delta");
+    }
+
+    @Test
     void filtersByNameAndTypeAndKeepsTheNewest() throws Exception {
         List<UpstreamCatalog.Product> upstream = List.of(
                 product("ubuntu:noble:amd64:default", "20261101_10:00", "20261102_10:00", "20261103_10:00"),
