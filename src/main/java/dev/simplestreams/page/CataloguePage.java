@@ -105,7 +105,12 @@ public final class CataloguePage {
         html.append("<p class=\"muted\">").append(catalog.products().size()).append(" products, ")
                 .append(catalog.versionCount()).append(" versions; updated ")
                 .append(UPDATED.format(catalog.updated())).append(". Machine-readable: <a href=\"streams/v1/index.json\">")
-                .append("streams/v1/index.json</a>, <a href=\"status\">status</a>.</p></header>\n");
+                .append("streams/v1/index.json</a>, <a href=\"status\">status</a>.");
+        if (catalog.signedBy() != null) {
+            html.append(" Signed (<a href=\"streams/v1/index.sjson\">streams/v1/index.sjson</a>) with OpenPGP key ")
+                    .append("<code id=\"signing-key\">").append(Html.escape(catalog.signedBy())).append("</code>.");
+        }
+        html.append("</p></header>\n");
         problems(html, catalog.problems());
         commands(html, catalog, url, clients);
         if (!catalog.products().isEmpty()) {

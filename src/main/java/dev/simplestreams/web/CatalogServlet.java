@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.indexer.Indexing;
 import jakarta.servlet.http.HttpServlet;
@@ -11,7 +12,9 @@ import java.io.IOException;
  * Serves {@code streams/v1/index.json} and {@code images.json} from the catalogue in memory: always the
  * state just published (no file cache in between), always 200 with the whole body (clients accept
  * nothing else), gzip-compressed when asked. A mirror downstream revalidates with {@code If-None-Match} and
- * gets 304 while nothing changed; LXD and Incus never send it, so they always get the 200 they require.
+ * gets 304 while nothing changed; LXD and Incus never send it, so they always get the 200 they require. The
+ * clear-signed forms ({@code index.sjson}, {@code images.sjson}) come from the same state, so a signature always
+ * matches the document served beside it.
  */
 public final class CatalogServlet extends HttpServlet {
 
@@ -20,6 +23,10 @@ public final class CatalogServlet extends HttpServlet {
         Indexing indexer = Services.of(getServletContext()).indexing();
         PublishedCatalog catalog = indexer.current();
         String document = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (document.endsWith(".sjson")) {
+            signed(response, catalog, document);
+            return;
+        }
         if (!document.equals("/index.json") && !document.equals("/images.json")) {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND,
                     "no such catalogue document; clients read streams/v1/index.json and streams/v1/images.json");
@@ -52,6 +59,31 @@ public final class CatalogServlet extends HttpServlet {
         if (gzip) {
             response.setHeader("Content-Encoding", "gzip");
         }
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static void signed(HttpServletResponse response, PublishedCatalog catalog, String document)
+            throws IOException {
+        if (catalog == null) {
+            response.setHeader("Retry-After", "5");
+            JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "the catalogue is still being built; try again in a few seconds");
+            return;
+        }
+        byte[] body = catalog.signedDocument(Layout.STREAMS + document);
+        if (body == null) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, catalog.signedBy() == null
+                    ? "this server publishes its catalogue unsigned (its operator has not set SIGNING_KEY); read "
+                            + "streams/v1/index.json"
+                    : "no such signed document; signed readers start from streams/v1/index.sjson");
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/plain");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setDateHeader("Last-Modified", catalog.updated().toEpochMilli());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -85,6 +85,9 @@ public final class HealthServlet extends HttpServlet {
         Map<String, String> deletions = new LinkedHashMap<>();
         indexer.deletionSchedule().forEach((dir, when) -> deletions.put(dir, when.toString()));
         body.put("scheduled_deletions", deletions);
+        String signedBy = catalog == null ? null : catalog.signedBy();
+        body.put("signing", signedBy == null ? Map.of("signed", false)
+                : Map.of("signed", true, "fingerprint", signedBy));
         MirrorService mirror = Services.of(getServletContext()).mirror();
         body.put("mirror", mirror == null ? Map.of("configured", false) : mirror.status());
         return body;

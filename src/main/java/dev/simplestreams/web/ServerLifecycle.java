@@ -5,6 +5,7 @@ import dev.simplestreams.audit.FileAuditTrail;
 import dev.simplestreams.audit.StateAuditTrail;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.config.SigningSettings;
 import dev.simplestreams.coordination.Elections;
 import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.indexer.IndexerService;
@@ -15,6 +16,9 @@ import dev.simplestreams.mirror.MirrorConfigException;
 import dev.simplestreams.mirror.MirrorService;
 import dev.simplestreams.mirror.MirrorSettings;
 import dev.simplestreams.page.PublicUrl;
+import dev.simplestreams.signing.ClearSigner;
+import dev.simplestreams.signing.KeyException;
+import dev.simplestreams.signing.SigningKey;
 import dev.simplestreams.security.LoginLockout;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
@@ -32,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,16 +63,18 @@ public final class ServerLifecycle implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        Settings settings = Settings.from(name -> {
+        UnaryOperator<String> lookup = name -> {
             String value = context.getInitParameter(name);
             return value != null ? value : System.getenv(name);
-        });
+        };
+        Settings settings = Settings.from(lookup);
         if (settings.debug()) {
             enableDebugLogging();
         }
         // Before anything starts: a bad file must not leave an indexer running in an application that failed.
         MirrorConfig mirrorConfig = settings.mirrorConfig() == null ? null : readMirrorConfig(settings.mirrorConfig());
         PublicUrl publicUrl = settings.publicUrl() == null ? null : readPublicUrl(settings.publicUrl());
+        ClearSigner signer = readSigningKey(SigningSettings.from(lookup));
         try {
             ImageStore store;
             Path watched;
@@ -96,7 +103,7 @@ public final class ServerLifecycle implements ServletContextListener {
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexingSettings(settings.quietPeriod(), settings.rescanInterval(),
                             settings.keepVersions(), settings.retentionGrace(),
-                            settings.conflictRetention()), leadership, audit);
+                            settings.conflictRetention(), signer), leadership, audit);
             indexer.start();
             ServerMetrics metrics = new ServerMetrics(indexer);
             LoginLockout lockout = new LoginLockout(new LoginLockout.Limits(settings.loginFailuresAllowed(),
@@ -139,6 +146,23 @@ public final class ServerLifecycle implements ServletContextListener {
             throw new IllegalStateException("cannot read MIRROR_CONFIG " + file + ": " + e.getMessage(), e);
         } catch (MirrorConfigException e) {
             throw new IllegalStateException("MIRROR_CONFIG " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A key that cannot be used stops the start: publishing unsigned when signed documents were asked for would
+     * go unnoticed until a downstream refuses them. The messages name files, never what is in them.
+     */
+    private static ClearSigner readSigningKey(SigningSettings signing) {
+        if (signing.keyFile() == null) {
+            return null;
+        }
+        try {
+            ClearSigner signer = new ClearSigner(SigningKey.load(signing.keyFile(), signing.passphraseFile()));
+            LOG.info("signing the catalog (streams/v1/*.sjson) with OpenPGP key " + signer.fingerprint());
+            return signer;
+        } catch (KeyException e) {
+            throw new IllegalStateException("SIGNING_KEY: " + e.getMessage(), e);
         }
     }
 
