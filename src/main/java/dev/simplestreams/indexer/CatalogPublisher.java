@@ -9,6 +9,7 @@ import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.signing.ClearSigner;
 import dev.simplestreams.store.ImageStore;
+import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -71,6 +72,16 @@ final class CatalogPublisher {
             List<Document> documents = List.of(new Document(CatalogJson.IMAGES_PATH, images),
                     new Document(CatalogJson.INDEX_PATH, index));
             signed = sign(documents);
+            if (signer == null && previous == null) {
+                // Signed while a key was set before: an old signature must not stand beside the new documents.
+                for (Document document : documents) {
+                    try {
+                        store.delete(CatalogJson.signedPath(document.path()));
+                    } catch (UnsafePathException e) {
+                        throw new IllegalStateException("the catalogue's own paths are safe", e);
+                    }
+                }
+            }
             // Each signed form goes out before its document, and every products document before the index. A
             // reader that starts from index.sjson finds every signed document it names already written; one that
             // reads a .json and then its .sjson (CatalogFollower) sees a signature of that state or of a newer one,
