@@ -3,6 +3,7 @@ package dev.simplestreams.signing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.BCPGOutputStream;
@@ -15,7 +16,7 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 
 /**
  * Clear-signs documents as {@code gpg --clearsign} does (RFC 9580, section 7): the text as it is, with lines
- * that start with '-' dash-escaped, then a signature over its canonical form (each line without trailing
+ * that start with '-' dash-escaped ("- "), then a signature over its canonical form (each line without trailing
  * blanks, lines joined with CR LF). The line ending written after the text is not part of what is signed, so a
  * verifier recovers the document exactly. Safe for concurrent use.
  */
@@ -23,6 +24,9 @@ public final class ClearSigner {
 
     private static final int HASH = HashAlgorithmTags.SHA512;
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CLEARTEXT_HEADER = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DASH_ESCAPE = {'-', ' '};
 
     private final SigningKey key;
 
@@ -43,9 +47,11 @@ public final class ClearSigner {
             subpackets.setSignatureCreationTime(false, new Date());
             subpackets.setIssuerFingerprint(false, key.publicKey());
             generator.setHashedSubpackets(subpackets.generate());
-            ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + 1024);
-            ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out);
-            armored.beginClearText(HASH);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + text.length / 64 + 1024);
+            // The cleartext frame is written here rather than through ArmoredOutputStream's cleartext mode,
+            // which takes the text one byte per call and made signing a catalogue of 10,000 versions ten times
+            // slower than hashing it; the signature block itself is armored by Bouncy Castle.
+            out.write(CLEARTEXT_HEADER);
             int start = 0;
             for (int i = 0; i <= text.length; i++) {
                 if (i == text.length || text[i] == '\n') {
@@ -53,12 +59,15 @@ public final class ClearSigner {
                         generator.update(CRLF);
                     }
                     generator.update(text, start, CanonicalText.withoutTrailingBlanks(text, start, i) - start);
-                    armored.write(text, start, i - start);
-                    armored.write('\n');
+                    if (i > start && text[start] == '-') {
+                        out.write(DASH_ESCAPE);
+                    }
+                    out.write(text, start, i - start);
+                    out.write('\n');
                     start = i + 1;
                 }
             }
-            armored.endClearText();
+            ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out);
             generator.generate().encode(new BCPGOutputStream(armored));
             armored.close();
             return out.toByteArray();
