@@ -20,7 +20,8 @@ public record SigningSettings(Path keyFile, Path passphraseFile) {
     }
 
     public static SigningSettings from(UnaryOperator<String> lookup) {
-        return new SigningSettings(path(lookup.apply("SIGNING_KEY")), path(lookup.apply("SIGNING_KEY_PASSPHRASE_FILE")));
+        return new SigningSettings(path(lookup.apply("SIGNING_KEY")),
+                path(lookup.apply("SIGNING_KEY_PASSPHRASE_FILE")));
     }
 
     private static Path path(String value) {

@@ -67,7 +67,7 @@ class MirrorConfigTest {
         "remotes: [{name: a, url: 'https://x/', images: [{oss: x}]}]   | unknown key 'oss'",
         "remotes: [{name: a, url: 'https://x/', images: [{type: lxc}]}] | type 'lxc' is neither container nor vm",
         "remotes: [{name: a, url: 'https://x/'}, {name: a, url: 'https://y/'}] | 'a' is used twice",
-        "remotes: [{name: a, url: 'https://x/', keyring: /nonexistent/a.gpg}] | keyring /nonexistent/a.gpg does not exist",
+        "remotes: [{name: a, url: 'https://x/', keyring: /nonexistent/a.gpg}] | keyring /nonexistent/a.gpg does not",
         "remotes: [{name: a, url: 'https://x/', keyring: /etc/hostname}] | is not an OpenPGP keyring of public keys",
         "'remotes: [unclosed'                                          | not valid YAML or JSON",
     })

@@ -71,9 +71,13 @@ class SignedUpstreamIT {
         TestRepository.newIndexer(new FileSystemStore(new DataRoot(tree)), new HashCache()).fullScan();
         signCatalogue(upstreamKey, null);
         goodImages = Files.readAllBytes(tree.resolve("streams/v1/images.sjson"));
+        byte[] goodIndex = Files.readAllBytes(tree.resolve("streams/v1/index.sjson"));
         // The .json documents change after signing: a reader of the signed catalogue never sees this product.
+        // (An indexer without a key removes the signed forms it finds; the upstream's are put back.)
         Trees.splitImage(tree, UNSIGNED, V1, RootFiles.squashfs(new byte[] {2}));
         TestRepository.newIndexer(new FileSystemStore(new DataRoot(tree)), new HashCache()).fullScan();
+        Files.write(tree.resolve("streams/v1/index.sjson"), goodIndex);
+        Files.write(images(), goodImages);
 
         TestCa ca = TestCa.create(work.resolve("ca"));
         nginx = NginxTlsProxy.serveDirectory(work.resolve("nginx"), ca, tree);
@@ -109,8 +113,9 @@ class SignedUpstreamIT {
         return Stream.of(
                 Arguments.of("missing images.sjson", (Upstream) () -> Files.delete(images()),
                         "answered HTTP 404 instead of 200; a remote with a keyring is read from its signed documents"),
-                Arguments.of("unsigned images.sjson", (Upstream) () -> Files.copy(tree.resolve("streams/v1/images.json"),
-                        images(), java.nio.file.StandardCopyOption.REPLACE_EXISTING), "is not clear-signed"),
+                Arguments.of("unsigned images.sjson", (Upstream) () -> Files.copy(
+                        tree.resolve("streams/v1/images.json"), images(),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING), "is not clear-signed"),
                 Arguments.of("tampered images.sjson", (Upstream) () -> Files.writeString(images(),
                         new String(goodImages, StandardCharsets.UTF_8).replace("\"signed\"", "\"signet\"")),
                         "the text was changed after it was signed"),
