@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.signing.ClearSigner;
 import dev.simplestreams.signing.SigningKey;
@@ -94,6 +95,7 @@ class SignedFollowerTest {
     }
 
     private static Indexer leader(FileSystemStore store) {
-        return new Indexer(store, new HashCache(), POOL, 0, Duration.ZERO, Duration.ZERO, signer);
+        return new Indexer(store, new HashCache(), POOL, 0, Duration.ZERO, Duration.ZERO, AuditTrail.NONE,
+                signer);
     }
 }
