@@ -5,6 +5,7 @@
 # Sizes can be overridden: XFER_MIB, BIG_VERSIONS, BIG_KIB, WIDE_VERSIONS, WIDE_KIB, MEM_MIB, RUNS, VIS_COUNT.
 # ROWS=transfers measures only the upload and download rows (for iterating on a fix).
 # ROWS=deltas measures only the delta rows (mmdebstrap twice: needs the Debian mirror of the apt sources).
+# ROWS=signing measures only upload -> visible at BIG_VERSIONS, without and with SIGNING_KEY, alternating.
 # Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
 # 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
 # stops only the processes it started (by PID).
@@ -190,6 +191,32 @@ mkdir -p "$work/meta/templates"
 printf 'architecture: x86_64\ncreation_date: 1767225600\nproperties:\n  architecture: x86_64\n  description: bench\n  os: bench\n  release: bench\n  variant: default\ntemplates: {}\n' > "$work/meta/metadata.yaml"
 tar -C "$work/meta" -czf "$meta" metadata.yaml templates
 body=$work/body.bin
+
+if [ "${ROWS:-all}" = signing ]; then # the cost of signing the catalogue (issue 20), one key-less run as baseline
+  stop_tomcat
+  mkdir -m 700 "$work/gnupg"
+  GNUPGHOME=$work/gnupg gpg -q --batch --passphrase '' --quick-gen-key 'bench <bench@example.invalid>' ed25519 sign never
+  GNUPGHOME=$work/gnupg gpg -q --batch --armor --export-secret-keys > "$work/signing.asc"
+  GNUPGHOME=$work/gnupg gpgconf --kill all
+  log "generating $BIG_VERSIONS versions x $BIG_KIB KiB"
+  mkdir -p "$work/big"; tool gen "$work/big" "$BIG_VERSIONS" $((BIG_KIB * 1024)) "$meta" 2
+  declare -A disk_us served_us
+  for r in $(seq "$RUNS"); do
+    for side in unsigned signed; do
+      if [ $side = signed ]; then export SIGNING_KEY=$work/signing.asc; else unset SIGNING_KEY; fi
+      t0=$(now); start_tomcat "$work/big"; await_ready "$t0" > /dev/null
+      out=$(tool visible "$T" "$work/big" "$VIS_COUNT" "$AUTH" "$meta" "vis-$side-$r")
+      disk_us[$side]+=" $(sed -n 's/^disk_us //p' <<<"$out")"; served_us[$side]+=" $(sed -n 's/^served_us //p' <<<"$out")"
+      log "run $r, $side: $VIS_COUNT uploads done"
+      stop_tomcat
+    done
+  done
+  unset SIGNING_KEY
+  row "root upload sent -> catalogue on disk, $BIG_VERSIONS versions, SIGNING_KEY set (.sjson written first)" "same server, no key" "${disk_us[signed]}" "${disk_us[unsigned]}" "us" "<= 1.1x"
+  row "upload response -> visible in served images.json, $BIG_VERSIONS versions, SIGNING_KEY set" "same server, no key" "${served_us[signed]}" "${served_us[unsigned]}" "us" "<= 1.1x"
+  python3 bench/report.py "$rows" "ROWS=signing $CMD" "$mode" "$(nproc) cores" "$(cat /proc/loadavg)" "$work/r.md" "$work/r.json"
+  cat "$work/r.md"; exit 0
+fi
 tool file "$body" $((XFER_MIB * 1048576)) 42
 bytes=$((XFER_MIB * 1048576))
 curl_up() { curl -sS --max-time 600 -o /dev/null -w '%{http_code} %{time_total}\n' "$@"; }

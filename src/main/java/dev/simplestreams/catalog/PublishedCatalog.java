@@ -5,10 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.zip.GZIPOutputStream;
 
-/** One published state of the catalogue: the model, the problems found, and the exact bytes served. */
+/**
+ * One published state of the catalogue: the model, the problems found, and the exact bytes served, the signed
+ * forms ({@code streams/v1/*.sjson}) included when the server signs, so a document and its signature are always
+ * of the same state.
+ */
 public final class PublishedCatalog {
 
     private final SortedMap<String, Product> products;
@@ -18,9 +23,23 @@ public final class PublishedCatalog {
     private final Instant updated;
     private final Gzipped indexGzip;
     private final Gzipped imagesGzip;
+    private final Map<String, byte[]> signed;
+    private final String signedBy;
 
+    /** An unsigned state. */
     public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
             byte[] imagesJson, Instant updated) {
+        this(products, problems, indexJson, imagesJson, updated, Map.of(), null);
+    }
+
+    /**
+     * {@code signed}: the clear-signed documents by path ({@code streams/v1/index.sjson}, ...), made with the key
+     * whose fingerprint is {@code signedBy}; empty and null when the server does not sign.
+     */
+    public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
+            byte[] imagesJson, Instant updated, Map<String, byte[]> signed, String signedBy) {
+        this.signed = Map.copyOf(signed);
+        this.signedBy = signedBy;
         this.products = products;
         this.problems = problems;
         this.indexJson = indexJson;
@@ -48,6 +67,20 @@ public final class PublishedCatalog {
 
     public Instant updated() {
         return updated;
+    }
+
+    /** The clear-signed document at {@code path} ({@code streams/v1/images.sjson}), or null. */
+    public byte[] signedDocument(String path) {
+        return signed.get(path);
+    }
+
+    public Map<String, byte[]> signedDocuments() {
+        return signed;
+    }
+
+    /** The fingerprint of the key the signed documents were made with; null when they are not signed. */
+    public String signedBy() {
+        return signedBy;
     }
 
     public int versionCount() {

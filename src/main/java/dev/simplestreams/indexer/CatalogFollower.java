@@ -6,19 +6,27 @@ import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Products;
 import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.signing.ClearSignedMessage;
+import dev.simplestreams.signing.SignatureException;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The catalogue as the leader published it, for a replica that does not index: images.json read again only
  * when it changed (a conditional GET), index.json derived from it byte for byte as the leader wrote it, and
- * the problems the leader found, so answers and the status document explain what was left out.
+ * the problems the leader found, so answers and the status document explain what was left out. When the leader
+ * signs, its {@code .sjson} documents are served too, but only once each signs exactly the document it stands
+ * beside: the leader writes a signed form before its document, so one read after the document is of that
+ * state or a newer one, and a newer one waits for the next poll.
  */
 final class CatalogFollower {
 
@@ -39,15 +47,57 @@ final class CatalogFollower {
                 : List.of(JSON.readValue(problemsRead.get(), Problem[].class));
         if (read.isPresent()) {
             Products products = CatalogJson.readImages(read.get().content());
-            current = new PublishedCatalog(products.products(), problems,
-                    CatalogJson.index(products.products(), products.updated()), read.get().content(),
-                    updated(products.updated()));
+            byte[] index = CatalogJson.index(products.products(), products.updated());
+            Map<String, byte[]> signed = signedForms(Map.of(CatalogJson.IMAGES_PATH, read.get().content(),
+                    CatalogJson.INDEX_PATH, index));
+            if (signed == null) {
+                return current;
+            }
+            current = new PublishedCatalog(products.products(), problems, index, read.get().content(),
+                    updated(products.updated()), signed, signed.isEmpty() ? null : signerOf(signed));
             tag = read.get().tag();
         } else if (current != null && !current.problems().equals(problems)) {
             current = new PublishedCatalog(current.products(), problems, current.indexJson(), current.imagesJson(),
                     current.updated());
         }
         return current;
+    }
+
+    /**
+     * The signed form of each document, by path; empty when the leader does not sign; null when one is missing or
+     * signs another state (the leader is between two writes).
+     */
+    private Map<String, byte[]> signedForms(Map<String, byte[]> documents) throws IOException {
+        Map<String, byte[]> signed = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> document : documents.entrySet()) {
+            String path = CatalogJson.signedPath(document.getKey());
+            Optional<ImageStore.Tagged> read = store.readIfChanged(path, null);
+            if (read.isPresent()) {
+                signed.put(path, read.get().content());
+            }
+            if (read.isPresent() && !Arrays.equals(signedText(read.get().content()),
+                    CatalogJson.signedText(document.getKey(), document.getValue()))) {
+                return null;
+            }
+        }
+        return signed.isEmpty() || signed.size() == documents.size() ? signed : null;
+    }
+
+    private static byte[] signedText(byte[] signed) {
+        try {
+            return ClearSignedMessage.parse(signed).text();
+        } catch (SignatureException e) {
+            return null;
+        }
+    }
+
+    /** The key the leader's signature names (followers hold no keyring to check it against). */
+    private static String signerOf(Map<String, byte[]> signed) {
+        try {
+            return ClearSignedMessage.parse(signed.values().iterator().next()).signer();
+        } catch (SignatureException e) {
+            return null;
+        }
     }
 
     private static Instant updated(String rfc1123) {

@@ -9,6 +9,7 @@ import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Retention;
 import dev.simplestreams.catalog.VersionKey;
 import dev.simplestreams.catalog.VersionSource;
+import dev.simplestreams.signing.ClearSigner;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.store.Pruner;
@@ -89,16 +90,19 @@ public final class Indexer {
      */
     public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
             Duration retentionGrace, Duration settleTime) {
-        this(store, cache, hashPool, keepVersions, retentionGrace, settleTime, AuditTrail.NONE);
+        this(store, cache, hashPool, keepVersions, retentionGrace, settleTime, AuditTrail.NONE, null);
     }
 
-    /** As above, recording the versions retention deletes in {@code audit}. */
+    /**
+     * As above, recording the versions retention deletes in {@code audit}; {@code signer} signs the catalog
+     * documents it publishes ({@code .sjson}), null: unsigned.
+     */
     public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
-            Duration retentionGrace, Duration settleTime, AuditTrail audit) {
+            Duration retentionGrace, Duration settleTime, AuditTrail audit, ClearSigner signer) {
         this.store = store;
         this.cache = cache;
         this.reader = new VersionReader(store, cache);
-        this.publisher = new CatalogPublisher(store);
+        this.publisher = new CatalogPublisher(store, signer);
         this.hashPool = hashPool;
         this.keepVersions = keepVersions;
         this.pruner = new Pruner(store, retentionGrace, RETIRED_STATE, "out of the catalogue (KEEP_VERSIONS)",

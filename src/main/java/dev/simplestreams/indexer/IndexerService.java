@@ -66,7 +66,8 @@ public final class IndexerService implements Indexing, AutoCloseable {
         this.queue = new ChangeQueue(settings.quietPeriod());
         this.handover = new Handover(new ChangeNotes(store));
         this.loop = new IndexLoop(store, leadership, cache, () -> new Indexer(store, cache, hashPool,
-                settings.keepVersions(), settings.retentionGrace(), settings.quietPeriod(), audit),
+                settings.keepVersions(), settings.retentionGrace(), settings.quietPeriod(), audit,
+                settings.signer()),
                 settings.rescanInterval(), queue, handover, new CatalogFollower(store),
                 new UploadLeftovers(store, settings.conflictRetention()));
     }

@@ -4,8 +4,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.simplestreams.signing.KeyException;
+import dev.simplestreams.signing.Keyring;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +30,7 @@ import java.util.regex.Pattern;
  *   - name: lxc                                 # shown on the page and in /status, /metrics
  *     url: https://images.linuxcontainers.org/
  *     keep: 2                                   # newest versions per product; 0 (default): all listed
+ *     keyring: /etc/simplestreams/lxc.gpg       # optional: read only the signed catalogue, checked with these keys
  *     images:                                   # any entry matches; omitted: everything
  *       - {os: debian, release: [bookworm, trixie], arch: amd64, type: container}
  * </pre>
@@ -37,8 +43,11 @@ public record MirrorConfig(Path caFile, List<Remote> remotes) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Set<String> FILTER_KEYS = Set.of("os", "release", "arch", "variant", "type");
 
-    /** One upstream simplestreams remote. */
-    public record Remote(String name, URI url, int keep, List<Filter> images) {
+    /**
+     * One upstream simplestreams remote. {@code keyring}: the public keys its signed catalogue
+     * ({@code index.sjson} and the documents it names) must verify against; null: it is read unsigned.
+     */
+    public record Remote(String name, URI url, int keep, List<Filter> images, Keyring keyring) {
 
         /** Whether a product (directory names) of this type is wanted; no filters: everything. */
         public boolean wants(String os, String release, String arch, String variant, ImageKind kind) {
@@ -99,7 +108,7 @@ public record MirrorConfig(Path caFile, List<Remote> remotes) {
         if (!node.isObject()) {
             throw new MirrorConfigException("each remote must be a mapping with name and url");
         }
-        onlyKeys(node, Set.of("name", "url", "keep", "images"), "a remote");
+        onlyKeys(node, Set.of("name", "url", "keep", "images", "keyring"), "a remote");
         String name = text(node, "name", "a remote");
         if (name == null || !NAME.matcher(name).matches()) {
             throw new MirrorConfigException("remote name '" + name + "' is not allowed; use 1-32 lowercase letters, "
@@ -126,7 +135,22 @@ public record MirrorConfig(Path caFile, List<Remote> remotes) {
                 filters.add(filter(filter, where));
             }
         }
-        return new Remote(name, url, keep, List.copyOf(filters));
+        String keyring = text(node, "keyring", where);
+        return new Remote(name, url, keep, List.copyOf(filters), keyring == null ? null : keyring(keyring, where));
+    }
+
+    /** Read now, so that a keyring that cannot be used stops the start instead of every sync. */
+    private static Keyring keyring(String file, String where) throws MirrorConfigException {
+        try {
+            return Keyring.read(Files.readAllBytes(Path.of(file)), "keyring " + file);
+        } catch (NoSuchFileException e) {
+            throw new MirrorConfigException(where + ": keyring " + file + " does not exist; export the upstream's "
+                    + "public key with gpg --export KEYID > keyring.gpg");
+        } catch (IOException e) {
+            throw new MirrorConfigException(where + ": keyring " + file + " cannot be read: " + e.getMessage());
+        } catch (KeyException e) {
+            throw new MirrorConfigException(where + ": " + e.getMessage());
+        }
     }
 
     private static URI url(String text, String where) throws MirrorConfigException {

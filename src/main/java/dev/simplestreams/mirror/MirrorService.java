@@ -245,15 +245,18 @@ public final class MirrorService implements AutoCloseable {
         List<Problem> problems = new ArrayList<>();
         boolean changed = false;
         try {
-            URI indexUrl = remote.url().resolve(UpstreamCatalog.INDEX);
-            UpstreamClient.Document index = client.document(indexUrl, rs.clean ? rs.index : null);
+            URI indexUrl = SignedUpstream.indexUrl(remote);
+            UpstreamClient.Document index = SignedUpstream.verified(remote.keyring(), indexUrl,
+                    fetch(remote, indexUrl, rs.clean ? rs.index : null));
             List<URI> imagesUrls = index.body() == null ? List.copyOf(rs.documents.keySet())
-                    : UpstreamCatalog.imagesUrls(remote.url(), indexUrl, index.body());
+                    : UpstreamCatalog.imagesUrls(remote.url(), indexUrl, index.body()).stream()
+                            .map(url -> SignedUpstream.documentUrl(remote, url)).distinct().toList();
             Map<URI, UpstreamClient.Document> documents = new LinkedHashMap<>();
             boolean unchanged = rs.clean && imagesUrls.equals(List.copyOf(rs.documents.keySet()));
             for (URI imagesUrl : imagesUrls) {
                 UpstreamClient.Document before = rs.clean ? rs.documents.get(imagesUrl) : null;
-                UpstreamClient.Document images = client.document(imagesUrl, before);
+                UpstreamClient.Document images = SignedUpstream.verified(remote.keyring(), imagesUrl,
+                        fetch(remote, imagesUrl, before));
                 unchanged &= images.body() == null;
                 documents.put(imagesUrl, images.body() == null ? before : images);
             }
@@ -312,6 +315,15 @@ public final class MirrorService implements AutoCloseable {
                 + Duration.between(started, finished).toMillis() + " ms"
                 + (progress == null ? "" : "; " + progress.snapshot()));
         return changed;
+    }
+
+    private UpstreamClient.Document fetch(Remote remote, URI url, UpstreamClient.Document previous)
+            throws UpstreamException, InterruptedException {
+        try {
+            return client.document(url, previous);
+        } catch (UpstreamException e) {
+            throw SignedUpstream.unavailable(remote, e);
+        }
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class UpstreamCatalog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String INDEX = "streams/v1/index.json";
+    /** The signed index; a remote with a keyring is read from it and the signed documents it names only. */
+    static final String SIGNED_INDEX = "streams/v1/index.sjson";
 
     /**
      * One file of an upstream version. {@code fingerprints}: what a metadata item says the image of each root

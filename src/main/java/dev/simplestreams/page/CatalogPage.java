@@ -43,7 +43,12 @@ public final class CatalogPage {
         html.markup("<p class=\"muted\">").text(listing.productCount()).markup(" products, ")
                 .text(listing.versionCount()).markup(" versions; updated ").text(listing.updated())
                 .markup(". Machine-readable: <a href=\"streams/v1/index.json\">")
-                .markup("streams/v1/index.json</a>, <a href=\"status\">status</a>.</p></header>\n");
+                .markup("streams/v1/index.json</a>, <a href=\"status\">status</a>.");
+        if (listing.signedBy() != null) {
+            html.markup(" Signed (<a href=\"streams/v1/index.sjson\">streams/v1/index.sjson</a>) with OpenPGP key ")
+                    .markup("<code id=\"signing-key\">").text(listing.signedBy()).markup("</code>.");
+        }
+        html.markup("</p></header>\n");
         problems(html, listing.problems());
         commands(html, listing.commands());
         if (!listing.products().isEmpty()) {

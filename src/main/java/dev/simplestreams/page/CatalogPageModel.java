@@ -28,8 +28,11 @@ public record CatalogPageModel(String host, Listing listing) {
     private static final DateTimeFormatter UPDATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    /** A built catalogue: its summary line, problems, the commands for this server and one row per product. */
-    public record Listing(int productCount, int versionCount, String updated, List<Problem> problems,
+    /**
+     * A built catalogue: its summary line, the fingerprint of the key that signs it (null when unsigned), problems,
+     * the commands for this server and one row per product.
+     */
+    public record Listing(int productCount, int versionCount, String updated, String signedBy, List<Problem> problems,
             Commands commands, List<ProductRow> products) {
     }
 
@@ -75,7 +78,7 @@ public record CatalogPageModel(String host, Listing listing) {
             rows.add(row(entry.getKey(), entry.getValue(), remote, rows.size()));
         }
         return new CatalogPageModel(url.host(), new Listing(catalog.products().size(), catalog.versionCount(),
-                UPDATED.format(catalog.updated()), catalog.problems(), commands(catalog, url, clients), rows));
+                UPDATED.format(catalog.updated()), catalog.signedBy(), catalog.problems(), commands(catalog, url, clients), rows));
     }
 
     private static Commands commands(PublishedCatalog catalog, PublicUrl url, PublicUrl clients) {

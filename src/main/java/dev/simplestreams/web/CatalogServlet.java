@@ -1,5 +1,6 @@
 package dev.simplestreams.web;
 
+import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.PublishedCatalog;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,7 +11,9 @@ import java.io.IOException;
  * Serves {@code streams/v1/index.json} and {@code images.json} from the catalogue in memory: always the
  * state just published (no file cache in between), always 200 with the whole body (clients accept
  * nothing else), gzip-compressed when asked. A mirror downstream revalidates with {@code If-None-Match} and
- * gets 304 while nothing changed; LXD and Incus never send it, so they always get the 200 they require.
+ * gets 304 while nothing changed; LXD and Incus never send it, so they always get the 200 they require. The
+ * clear-signed forms ({@code index.sjson}, {@code images.sjson}) come from the same state, so a signature always
+ * matches the document served beside it.
  */
 public final class CatalogServlet extends HttpServlet {
 
@@ -21,11 +24,16 @@ public final class CatalogServlet extends HttpServlet {
     }
 
     /**
-     * Answers {@code document} ({@code index.json} or {@code images.json}) of {@code catalog}: the whole
-     * catalogue, or the part a view or the root shows (see {@link ReadAccessFilter}); null while none is built.
+     * Answers {@code document} ({@code index.json}, {@code images.json} or a signed form) of {@code catalog}: the
+     * whole catalogue, or the part a view or the root shows (see {@link ReadAccessFilter}); null while none is
+     * built. Only the whole catalogue carries signatures, so a part never serves a signature of more than it shows.
      */
     static void serve(HttpServletRequest request, HttpServletResponse response, PublishedCatalog catalog,
             String document) throws IOException {
+        if (document.endsWith(".sjson")) {
+            signed(response, catalog, document);
+            return;
+        }
         if (!document.equals("index.json") && !document.equals("images.json")) {
             JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND,
                     "no such catalogue document; clients read streams/v1/index.json and streams/v1/images.json");
@@ -58,6 +66,31 @@ public final class CatalogServlet extends HttpServlet {
         if (gzip) {
             response.setHeader("Content-Encoding", "gzip");
         }
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static void signed(HttpServletResponse response, PublishedCatalog catalog, String document)
+            throws IOException {
+        if (catalog == null) {
+            response.setHeader("Retry-After", "5");
+            JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "the catalogue is still being built; try again in a few seconds");
+            return;
+        }
+        byte[] body = catalog.signedDocument(Layout.STREAMS + "/" + document);
+        if (body == null) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND, catalog.signedBy() == null
+                    ? "no signed form of this catalogue: the server signs only its whole catalogue, and only when "
+                            + "its operator sets SIGNING_KEY; read streams/v1/index.json"
+                    : "no such signed document; signed readers start from streams/v1/index.sjson");
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/plain");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setDateHeader("Last-Modified", catalog.updated().toEpochMilli());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -93,6 +93,9 @@ public final class HealthServlet extends HttpServlet {
             }
         });
         body.put("scheduled_deletions", deletions);
+        String signedBy = catalog == null ? null : catalog.signedBy();
+        body.put("signing", signedBy == null ? Map.of("signed", false)
+                : Map.of("signed", true, "fingerprint", signedBy));
         MirrorService mirror = Services.of(getServletContext()).mirror();
         body.put("access", Services.of(getServletContext()).access().status());
         body.put("mirror", mirror == null ? Map.of("configured", false) : mirror.status());

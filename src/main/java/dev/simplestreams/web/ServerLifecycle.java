@@ -8,6 +8,7 @@ import dev.simplestreams.audit.StateAuditTrail;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.config.DeltaSettings;
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.config.SigningSettings;
 import dev.simplestreams.coordination.Elections;
 import dev.simplestreams.coordination.Leadership;
 import dev.simplestreams.delta.DeltaService;
@@ -20,6 +21,9 @@ import dev.simplestreams.mirror.MirrorConfigException;
 import dev.simplestreams.mirror.MirrorService;
 import dev.simplestreams.mirror.MirrorSettings;
 import dev.simplestreams.page.PublicUrl;
+import dev.simplestreams.signing.ClearSigner;
+import dev.simplestreams.signing.KeyException;
+import dev.simplestreams.signing.SigningKey;
 import dev.simplestreams.security.LoginLockout;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
@@ -80,6 +84,7 @@ public final class ServerLifecycle implements ServletContextListener {
         // Before anything starts: a bad file must not leave an indexer running in an application that failed.
         MirrorConfig mirrorConfig = settings.mirrorConfig() == null ? null : readMirrorConfig(settings.mirrorConfig());
         PublicUrl publicUrl = settings.publicUrl() == null ? null : readPublicUrl(settings.publicUrl());
+        ClearSigner signer = readSigningKey(SigningSettings.from(lookup));
         AccessControl access = settings.accessFile() == null ? AccessControl.none()
                 : watchAccess(settings.accessFile());
         try {
@@ -110,7 +115,7 @@ public final class ServerLifecycle implements ServletContextListener {
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexingSettings(settings.quietPeriod(), settings.rescanInterval(),
                             settings.keepVersions(), settings.retentionGrace(),
-                            settings.conflictRetention()), leadership, audit);
+                            settings.conflictRetention(), signer), leadership, audit);
             indexer.start();
             ServerMetrics metrics = new ServerMetrics(indexer);
             LoginLockout lockout = new LoginLockout(new LoginLockout.Limits(settings.loginFailuresAllowed(),
@@ -168,6 +173,23 @@ public final class ServerLifecycle implements ServletContextListener {
             return AccessControl.watch(file);
         } catch (AccessFileException e) {
             throw new IllegalStateException("ACCESS_FILE " + file + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A key that cannot be used stops the start: publishing unsigned when signed documents were asked for would
+     * go unnoticed until a downstream refuses them. The messages name files, never what is in them.
+     */
+    private static ClearSigner readSigningKey(SigningSettings signing) {
+        if (signing.keyFile() == null) {
+            return null;
+        }
+        try {
+            ClearSigner signer = new ClearSigner(SigningKey.load(signing.keyFile(), signing.passphraseFile()));
+            LOG.info("signing the catalog (streams/v1/*.sjson) with OpenPGP key " + signer.fingerprint());
+            return signer;
+        } catch (KeyException e) {
+            throw new IllegalStateException("SIGNING_KEY: " + e.getMessage(), e);
         }
     }
 

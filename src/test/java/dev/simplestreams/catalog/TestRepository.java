@@ -73,7 +73,8 @@ public final class TestRepository {
     public static IndexerService newService(ImageStore store, Path watchedRoot, Duration quietPeriod,
             Duration rescanInterval) {
         return new IndexerService(store, HashCache.load(store), watchedRoot,
-                new IndexingSettings(quietPeriod, rescanInterval, 0, Duration.ZERO, Duration.ofDays(7)), new SingleServer("test"));
+                new IndexingSettings(quietPeriod, rescanInterval, 0, Duration.ZERO, Duration.ofDays(7), null),
+                new SingleServer("test"));
     }
 
     public Path root() {

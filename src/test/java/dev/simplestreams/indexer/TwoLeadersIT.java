@@ -52,7 +52,7 @@ class TwoLeadersIT {
             S3ImageStore store = store(rgw, bucket, id);
             IndexerService service = new IndexerService(store, HashCache.load(store), null,
                     new IndexingSettings(Duration.ZERO, Duration.ofHours(1), 0, Duration.ZERO,
-                            Duration.ofDays(7)),
+                            Duration.ofDays(7), null),
                     new SingleServer(id));
             service.start();
             stores.add(store);

@@ -34,7 +34,7 @@ class WatcherBurstTest {
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
         IndexerService service = new IndexerService(store, new HashCache(), root,
                 new IndexingSettings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO,
-                        Duration.ofDays(7)),
+                        Duration.ofDays(7), null),
                 new SingleServer("test"));
         service.start();
         try {

@@ -2,6 +2,7 @@ package dev.simplestreams.mirror;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,7 @@ class MirrorConfigTest {
         MirrorConfig.Remote remote = parse("{\"remotes\": [{\"name\": \"primary\", \"url\": \"http://10.0.0.1:8080/\"}]}")
                 .remotes().get(0);
         assertEquals(0, remote.keep());
+        assertNull(remote.keyring(), "read unsigned, as before keyrings");
         assertTrue(remote.wants("anything", "at", "all", "x", ImageKind.VM));
     }
 
@@ -65,6 +67,8 @@ class MirrorConfigTest {
         "remotes: [{name: a, url: 'https://x/', images: [{oss: x}]}]   | unknown key 'oss'",
         "remotes: [{name: a, url: 'https://x/', images: [{type: lxc}]}] | type 'lxc' is neither container nor vm",
         "remotes: [{name: a, url: 'https://x/'}, {name: a, url: 'https://y/'}] | 'a' is used twice",
+        "remotes: [{name: a, url: 'https://x/', keyring: /nonexistent/a.gpg}] | keyring /nonexistent/a.gpg does not",
+        "remotes: [{name: a, url: 'https://x/', keyring: /etc/hostname}] | is not an OpenPGP keyring of public keys",
         "'remotes: [unclosed'                                          | not valid YAML or JSON",
     })
     void namesEveryMistake(String text, String message) {

@@ -1,0 +1,89 @@
+package dev.simplestreams.signing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simplestreams.testing.CommandResult;
+import dev.simplestreams.testing.Gpg;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What the server signs, checked by Debian's gpgv with the public key Debian's gpg exports. */
+class ClearSignerTest {
+
+    private static final String PASSPHRASE = "correct horse battery staple";
+
+    @TempDir
+    static Path dir;
+    private static Gpg gpg;
+    private static String fingerprint;
+    private static Path keyring;
+    private static ClearSigner signer;
+
+    @BeforeAll
+    static void makeKey() throws Exception {
+        gpg = Gpg.in(dir);
+        fingerprint = gpg.generateKey("Catalogue Signer <signer@example.com>", PASSPHRASE);
+        keyring = Files.write(dir.resolve("key.gpg"), gpg.exportPublicKey(fingerprint));
+        Path secret = Files.write(dir.resolve("secret.asc"), gpg.exportSecretKey(fingerprint, PASSPHRASE));
+        Path passphrase = Files.writeString(dir.resolve("passphrase"), PASSPHRASE + "\n");
+        signer = new ClearSigner(SigningKey.load(secret, passphrase));
+    }
+
+    @AfterAll
+    static void stopAgent() {
+        gpg.close();
+    }
+
+    static Stream<String> documents() {
+        return Stream.of(
+                "{\"format\":\"products:1.0\",\"products\":{}}",
+                "{\"a\": 1}\n",
+                "-----BEGIN PGP SIGNATURE-----\n- a line that starts with a dash\nfrom here on\n\n",
+                "");
+    }
+
+    @ParameterizedTest
+    @MethodSource("documents")
+    void gpgvAcceptsWhatIsSignedAndGpgRecoversTheDocument(String document) throws IOException {
+        byte[] text = document.getBytes(StandardCharsets.UTF_8);
+        Path signed = Files.write(dir.resolve("doc.sjson"), signer.sign(text));
+
+        CommandResult verified = gpg.gpgv(keyring, signed);
+
+        assertTrue(verified.ok(), verified::describe);
+        assertTrue(verified.stderr().contains(fingerprint), verified.stderr());
+        // gpg writes every line it takes out with a line ending, the last one too.
+        assertArrayEquals((document + "\n").getBytes(StandardCharsets.UTF_8), gpg.signedText(signed));
+    }
+
+    @Test
+    void oneChangedByteMakesGpgvRefuse() throws IOException {
+        byte[] signed = signer.sign("{\"products\":{\"debian:12:amd64:default\":{}}}".getBytes(StandardCharsets.UTF_8));
+        String text = new String(signed, StandardCharsets.UTF_8);
+        int at = text.indexOf("debian");
+        signed[at] = 'D';
+        Path tampered = Files.write(dir.resolve("tampered.sjson"), signed);
+
+        CommandResult verified = gpg.gpgv(keyring, tampered);
+
+        assertFalse(verified.ok(), verified::describe);
+        assertTrue(verified.stderr().contains("BAD signature"), verified.stderr());
+    }
+
+    @Test
+    void theFingerprintIsTheOneGpgShows() {
+        assertEquals(fingerprint, signer.fingerprint());
+    }
+}
