@@ -220,13 +220,19 @@ stop_tomcat
 fi
 
 # --- full builds ---------------------------------------------------------------------------------------------
+# The build's pass: /status keeps it as last_change once idle passes follow; a WAR before that field has only
+# the last pass, which is the build's only if no idle pass came before the server was ready.
+build_pass_seconds() {
+  curl -s "$T/status" | python3 -c "import sys,json; i=json.load(sys.stdin)['indexer']; c=i.get('last_change')
+print((c['duration_ms'] if c else i['last_duration_ms'])/1000)"
+}
 full_build() { # repo war label run prefix; appends to the caller's ${prefix}full, pass, cold and coldfiles
   local repo=$1 war=$2 label=$3 r=$4 s
   local -n _full=${5}full _pass=${5}pass _cold=${5}cold _coldfiles=${5}coldfiles
   rm -rf "$repo/.state" "$repo/streams"
   t0=$(now); start_tomcat "$repo" "$war"; s=$(await_ready "$t0")
-  _full+=("$s"); _pass+=("$(status_field "['indexer']['last_duration_ms']/1000")")
-  log "$label run $r: full build (start to ready) $s s, index pass $(status_field "['indexer']['last_duration_ms']") ms, files hashed $(status_field "['indexer']['files_hashed']")"
+  _full+=("$s"); _pass+=("$(build_pass_seconds)")
+  log "$label run $r: full build (start to ready) $s s, index pass ${_pass[-1]} s, files hashed $(status_field "['indexer']['files_hashed']")"
   stop_tomcat
   t0=$(now); start_tomcat "$repo" "$war"; s=$(await_ready "$t0")
   _cold+=("$s"); _coldfiles+=("$(status_field "['indexer']['files_hashed']")")
@@ -252,7 +258,7 @@ build_rows() { # name versions kib
     row "before: restart, cache present, $versions versions (files re-read: ${b_coldfiles[*]})" "start with an empty cache" "${b_cold[*]}" "${b_full[*]}" "s" "<= 3 s, 0 files"
   fi
   row "full build, empty cache, $what, start to ready" "$base" "${full[*]}" "${raw[*]}" "s" "<= 1.5x"
-  row "indexing pass alone (/status last_duration_ms), $what, empty cache" "$base" "${pass[*]}" "${raw[*]}" "s" "<= 1.2x"
+  row "indexing pass alone (/status last_change), $what, empty cache" "$base" "${pass[*]}" "${raw[*]}" "s" "<= 1.2x"
   row "restart, cache present, $versions versions (files re-read: ${coldfiles[*]})" "start with an empty cache" "${cold[*]}" "${full[*]}" "s" "<= 3 s, 0 files"
 }
 build_rows big "$BIG_VERSIONS" "$BIG_KIB"
