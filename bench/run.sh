@@ -3,7 +3,9 @@
 #   bash bench/run.sh           full sizes of the issue (1 GiB transfers, 10,000 versions / 3 GiB, 1,000 / 5 GiB, 10 GiB upload)
 #   bash bench/run.sh --quick   256 MiB transfers, 1,000 versions, 1 GiB memory upload: a few minutes
 # Sizes can be overridden: XFER_MIB, BIG_VERSIONS, BIG_KIB, WIDE_VERSIONS, WIDE_KIB, MEM_MIB, RUNS, VIS_COUNT.
-# ROWS=transfers measures only the upload and download rows (for iterating on a fix).
+# ROWS=transfers measures only the upload and download rows (for iterating on a fix); ROWS=builds only the
+# full builds and restarts. BEFORE_WAR=<a ROOT.war>: each build row is measured for that WAR too, alternately
+# with this checkout's on the same files, as "before" rows (ROWS other than all: the report is printed only).
 # ROWS=deltas measures only the delta rows (mmdebstrap twice: needs the Debian mirror of the apt sources).
 # ROWS=signing measures only upload -> visible at BIG_VERSIONS, without and with SIGNING_KEY, alternating.
 # Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
@@ -64,12 +66,12 @@ tool() { java -Xmx512m "$project/bench/BenchTool.java" "$@"; }
 
 tport=$(free_port)
 T=http://127.0.0.1:$tport
-start_tomcat() { # data root; sets tomcat_pid; echoes nothing
-  local data=$1 base=$work/tomcat-base
+start_tomcat() { # data root [war]; sets tomcat_pid; echoes nothing
+  local data=$1 war=${2:-target/ROOT.war} base=$work/tomcat-base
   rm -rf "$base"; mkdir -p "$base"/{conf,logs,temp,webapps,work}
   cp "$home"/conf/{web.xml,logging.properties,catalina.properties,context.xml} "$base/conf/"
   cp docker/server.xml "$base/conf/server.xml"
-  cp target/ROOT.war "$base/webapps/ROOT.war"
+  cp "$war" "$base/webapps/ROOT.war"
   CATALINA_HOME=$home CATALINA_BASE=$base SIMPLESTREAMS_DIR=$data UPLOAD_USER=${AUTH%%:*} \
     UPLOAD_PASSWORD=${AUTH#*:} CATALINA_OPTS="-Xmx256m -Dhttp.address=127.0.0.1 -Dhttp.port=$tport ${BENCH_JAVA_OPTS:-}" \
     "$home/bin/catalina.sh" run > "$work/catalina.out" 2>&1 &
@@ -97,6 +99,12 @@ stop_tomcat() {
 status_field() { curl -s "$T/status" | python3 -c "import sys,json; d=json.load(sys.stdin); print(d$1)"; }
 now() { date +%s.%N; }
 
+meta=$work/lxd.tar.xz
+mkdir -p "$work/meta/templates"
+printf 'architecture: x86_64\ncreation_date: 1767225600\nproperties:\n  architecture: x86_64\n  description: bench\n  os: bench\n  release: bench\n  variant: default\ntemplates: {}\n' > "$work/meta/metadata.yaml"
+tar -C "$work/meta" -czf "$meta" metadata.yaml templates
+
+if [ "${ROWS:-all}" != builds ]; then # the transfer and small-repository rows, not indented to keep history
 # --- nginx, the baseline: DAV PUT to a file on the same disk, sendfile downloads of the same files -------
 data=$work/data
 mkdir -p "$data/images" "$work/nginx/tmp" "$work/nginx/logs"
@@ -186,10 +194,6 @@ print(i['rootfs.20260101_00:00.vcdiff']['size'], i['rootfs.squashfs']['size'], i
 fi
 
 # --- transfers ---------------------------------------------------------------------------------------------
-meta=$work/lxd.tar.xz
-mkdir -p "$work/meta/templates"
-printf 'architecture: x86_64\ncreation_date: 1767225600\nproperties:\n  architecture: x86_64\n  description: bench\n  os: bench\n  release: bench\n  variant: default\ntemplates: {}\n' > "$work/meta/metadata.yaml"
-tar -C "$work/meta" -czf "$meta" metadata.yaml templates
 body=$work/body.bin
 
 if [ "${ROWS:-all}" = signing ]; then # the cost of signing the catalogue (issue 20), one key-less run as baseline
@@ -297,30 +301,52 @@ log "copy -> visible, 5 copies"
 out=$(tool copyvisible "$T" "$data" 5 "$meta" copied)
 row "cp -r of a version -> visible in served images.json" "predecessor >= 15 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15000000" "us" "<= 2 s"
 stop_tomcat
+fi
 
 # --- full builds ---------------------------------------------------------------------------------------------
+# The build's pass: /status keeps it as last_change once idle passes follow; a WAR before that field has only
+# the last pass, which is the build's only if no idle pass came before the server was ready.
+build_pass_seconds() {
+  curl -s "$T/status" | python3 -c "import sys,json; i=json.load(sys.stdin)['indexer']; c=i.get('last_change')
+print((c['duration_ms'] if c else i['last_duration_ms'])/1000)"
+}
+full_build() { # repo war label run prefix; appends to the caller's ${prefix}full, pass, cold and coldfiles
+  local repo=$1 war=$2 label=$3 r=$4 s
+  local -n _full=${5}full _pass=${5}pass _cold=${5}cold _coldfiles=${5}coldfiles
+  rm -rf "$repo/.state" "$repo/streams"
+  t0=$(now); start_tomcat "$repo" "$war"; s=$(await_ready "$t0")
+  _full+=("$s"); _pass+=("$(build_pass_seconds)")
+  log "$label run $r: full build (start to ready) $s s, index pass ${_pass[-1]} s, files hashed $(status_field "['indexer']['files_hashed']")"
+  stop_tomcat
+  t0=$(now); start_tomcat "$repo" "$war"; s=$(await_ready "$t0")
+  _cold+=("$s"); _coldfiles+=("$(status_field "['indexer']['files_hashed']")")
+  log "$label run $r: restart with the cache $s s, files re-read ${_coldfiles[-1]}"
+}
 build_rows() { # name versions kib
   local name=$1 versions=$2 kib=$3 repo=$work/$1
   log "generating $versions versions x $kib KiB in $repo"
   mkdir -p "$repo"; tool gen "$repo" "$versions" $((kib * 1024)) "$meta" 2
-  local raw=() full=() cold=() coldfiles=() pass=()
+  local raw=() full=() cold=() coldfiles=() pass=() b_full=() b_cold=() b_coldfiles=() b_pass=()
+  local what="$versions versions ($((versions * kib / 1024)) MiB)"
+  local base="raw 2x SHA-256 (each byte through two digests), 2 threads, same files"
   for r in $(seq "$BUILD_RUNS"); do
-    raw+=("$(tool rawhash "$repo/images" 2 | sed -n 's/^seconds //p')")
-    rm -rf "$repo/.state" "$repo/streams"
-    t0=$(now); start_tomcat "$repo"; s=$(await_ready "$t0")
-    full+=("$s"); pass+=("$(status_field "['indexer']['last_duration_ms']/1000")"); log "$name run $r: raw 2-thread SHA-256 ${raw[-1]} s, full build (start to ready) $s s, index pass $(status_field "['indexer']['last_duration_ms']") ms, files hashed $(status_field "['indexer']['files_hashed']")"
-    stop_tomcat
-    t0=$(now); start_tomcat "$repo"; s=$(await_ready "$t0")
-    cold+=("$s"); coldfiles+=("$(status_field "['indexer']['files_hashed']")")
-    log "$name run $r: cold start with cache $s s, files re-read ${coldfiles[-1]}"
+    raw+=("$(tool rawhash "$repo/images" 2 2 | sed -n 's/^seconds //p')")
+    log "$name run $r: raw SHA-256, 2 threads, 2 digests per byte ${raw[-1]} s"
+    if [ -n "${BEFORE_WAR:-}" ]; then full_build "$repo" "$BEFORE_WAR" "$name (before)" "$r" b_; stop_tomcat; fi
+    full_build "$repo" target/ROOT.war "$name" "$r" ""
     [ "$r" = "$BUILD_RUNS" ] || stop_tomcat
   done
-  row "full build, empty cache, $versions versions ($((versions * kib / 1024)) MiB), start to ready" "raw SHA-256, 2 threads, same files" "${full[*]}" "${raw[*]}" "s" "<= 1.2x"
-  row "indexing pass alone (/status last_duration_ms), $versions versions, empty cache" "raw SHA-256, 2 threads, same files" "${pass[*]}" "${raw[*]}" "s" "<= 1.2x"
-  row "cold start, $versions versions hashed (files re-read: ${coldfiles[*]})" "start with an empty cache" "${cold[*]}" "${full[*]}" "s" "<= 5 s, 0 files"
+  if [ -n "${BEFORE_WAR:-}" ]; then
+    row "before: full build, empty cache, $what, start to ready" "$base" "${b_full[*]}" "${raw[*]}" "s" "<= 1.5x"
+    row "before: indexing pass alone (/status last_duration_ms), $what, empty cache" "$base" "${b_pass[*]}" "${raw[*]}" "s" "<= 1.2x"
+    row "before: restart, cache present, $versions versions (files re-read: ${b_coldfiles[*]})" "start with an empty cache" "${b_cold[*]}" "${b_full[*]}" "s" "<= 3 s, 0 files"
+  fi
+  row "full build, empty cache, $what, start to ready" "$base" "${full[*]}" "${raw[*]}" "s" "<= 1.5x"
+  row "indexing pass alone (/status last_change), $what, empty cache" "$base" "${pass[*]}" "${raw[*]}" "s" "<= 1.2x"
+  row "restart, cache present, $versions versions (files re-read: ${coldfiles[*]})" "start with an empty cache" "${cold[*]}" "${full[*]}" "s" "<= 3 s, 0 files"
 }
 build_rows big "$BIG_VERSIONS" "$BIG_KIB"
-# the server is still up on the big repository
+if [ "${ROWS:-all}" != builds ]; then # the server is still up on the big repository
 log "one new version into the $BIG_VERSIONS-version repository, $VIS_COUNT uploads"
 out=$(tool visible "$T" "$work/big" "$VIS_COUNT" "$AUTH" "$meta" vis)
 row "root upload sent -> new catalogue on disk (at most its round trip), $BIG_VERSIONS versions" "full rebuild (above)" "$(sed -n 's/^disk_us //p' <<<"$out")" "" "us" "<= 50 ms"
@@ -329,6 +355,7 @@ plain=$(curl -s -o /dev/null -w '%{size_download}' "$T/streams/v1/images.json")
 gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' -D "$work/h" "$T/streams/v1/images.json")
 enc=$(grep -i '^content-encoding' "$work/h" | tr -d '\r' | cut -d' ' -f2 || true)
 row "images.json, $BIG_VERSIONS versions, Accept-Encoding: gzip (Content-Encoding: ${enc:-none})" "uncompressed" "$gz" "$plain" "bytes" "gzip when asked"
+fi
 stop_tomcat
 rm -rf "$work/big"
 if [ "$WIDE_VERSIONS" -gt 0 ]; then build_rows wide "$WIDE_VERSIONS" "$WIDE_KIB"; stop_tomcat; rm -rf "$work/wide"; fi
@@ -338,5 +365,9 @@ machine=$(printf 'nproc %s; %s; RAM %s; disk %s; kernel %s' "$(nproc)" \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   "$(free -h | awk '/Mem:/{print $2}')" \
   "$(df -h "$work" | awk 'NR==2{print $1" ("$2", "$5" used)"}')" "$(uname -r)")
+if [ "${ROWS:-all}" != all ]; then
+  python3 bench/report.py "$rows" "ROWS=$ROWS $CMD" "$mode" "$machine" "$(cat /proc/loadavg)" "$work/r.md" "$work/r.json"
+  cat "$work/r.md"; exit 0
+fi
 python3 bench/report.py "$rows" "$CMD" "$mode" "$machine" "$(cat /proc/loadavg)" bench/RESULTS.md bench/results.json
 cat bench/RESULTS.md

@@ -58,6 +58,16 @@ public final class Indexer {
     private record DirState(List<StoredFile> files, VersionSource source) {
     }
 
+    /**
+     * The last pass that read a file or wrote a catalog: the passes that follow a cold build find nothing to
+     * do and take no time, which would hide what the build cost.
+     */
+    public record Change(Instant finished, long durationMillis, long filesRead) {
+    }
+
+    private record PassStart(long nanos, long filesRead, long catalogWrites) {
+    }
+
     private final ImageStore store;
     private final HashCache cache;
     private final VersionReader reader;
@@ -82,6 +92,7 @@ public final class Indexer {
     private List<VersionSource> builtFrom = List.of();
     private Map<String, Problem> builtWithProblems = Map.of();
     private List<VersionKey> retired = List.of();
+    private volatile Change lastChange;
 
     /**
      * {@code keepVersions}: newest versions kept per product (0: all); older ones leave the catalogue and
@@ -142,8 +153,27 @@ public final class Indexer {
         return publisher.writes();
     }
 
+    /** The last pass that changed something, or null before the first one. */
+    public Change lastChange() {
+        return lastChange;
+    }
+
+    private PassStart begin() {
+        return new PassStart(System.nanoTime(), reader.filesRead(), publisher.writes());
+    }
+
+    private PublishedCatalog ended(PassStart start, PublishedCatalog published) {
+        long read = reader.filesRead() - start.filesRead();
+        if (read > 0 || publisher.writes() != start.catalogWrites()) {
+            lastChange = new Change(Instant.now(), Duration.ofNanos(System.nanoTime() - start.nanos()).toMillis(),
+                    read);
+        }
+        return published;
+    }
+
     /** Reads the whole tree (stat only for unchanged files) and publishes. */
     public synchronized PublishedCatalog fullScan() throws IOException {
+        PassStart start = begin();
         behindAnotherPublisher = false;
         Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
         layoutProblems.clear();
@@ -159,7 +189,7 @@ public final class Indexer {
         Set<String> paths = new HashSet<>();
         all.forEach(f -> paths.add(f.path()));
         cache.retainOnly(paths);
-        return publishAndSave(true);
+        return ended(start, publishAndSave(true));
     }
 
     /**
@@ -172,6 +202,7 @@ public final class Indexer {
         if (behindAnotherPublisher) {
             return fullScan();
         }
+        PassStart start = begin();
         Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
         for (VersionKey key : versions) {
             layoutProblems.keySet().removeIf(path -> path.startsWith(key.directory() + "/"));
@@ -190,7 +221,7 @@ public final class Indexer {
         readChanged(listing, complete);
         // The hash cache is saved by the caller, outside this lock: the whole cache, megabytes at 10,000
         // versions, serialised and forced to disk here held up the next upload's publication.
-        return publishAndSave(false);
+        return ended(start, publishAndSave(false));
     }
 
     /** Saves the hash cache if it changed. Does not wait for a pass in progress. */

@@ -18,7 +18,8 @@ public interface Indexing {
     /** What the health endpoints, the status document and the metrics report. */
     record Status(boolean indexing, Instant lastIndexed, long lastDurationMillis,
             String lastError, int consecutiveFailures, long filesRead, long bytesRead, long catalogWrites,
-            long runs, long failedRuns, long totalRunMillis, boolean leading, String leader) {
+            long runs, long failedRuns, long totalRunMillis, boolean leading, String leader,
+            Indexer.Change lastChange) {
     }
 
     /** The catalog this server serves, or null while none was built or published yet. */

@@ -39,6 +39,6 @@ final class RunStatistics {
     Indexing.Status snapshot(boolean running, Indexer indexer, boolean leading, String leader) {
         return new Indexing.Status(running, lastIndexed, lastDurationMillis, lastError, consecutiveFailures.get(),
                 indexer.filesRead(), indexer.bytesRead(), indexer.catalogWrites(), runs.get(), failedRuns.get(),
-                totalRunMillis.get(), leading, leader);
+                totalRunMillis.get(), leading, leader, indexer.lastChange());
     }
 }

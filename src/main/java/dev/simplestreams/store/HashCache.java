@@ -23,7 +23,9 @@ import java.util.logging.Logger;
 public final class HashCache {
 
     private static final Logger LOG = Logger.getLogger(HashCache.class.getName());
-    private static final String STATE_NAME = "hash-cache.json";
+    private static final String STATE_NAME = "hash-cache.bin";
+    /** Where servers before the compact format saved the cache: read when there is no other, then removed. */
+    private static final String LEGACY_STATE_NAME = "hash-cache.json";
 
     /**
      * {@code combined} is sha256(metadata tarball + this file), valid for the metadata tarball whose sha256
@@ -52,6 +54,8 @@ public final class HashCache {
     private volatile boolean dirty;
     /** The sha256 of the saved cache this one last loaded, merged or saved. */
     private volatile String lastSeen;
+    /** Loaded from the JSON an earlier version saved, which goes once this cache is saved. */
+    private volatile boolean legacyLoaded;
 
     /** An empty cache. */
     public HashCache() {
@@ -106,7 +110,7 @@ public final class HashCache {
         if (saved.isPresent()) {
             String seen = Sha256.hex(saved.get());
             if (!seen.equals(lastSeen)) {
-                entries.putAll(parse(saved.get()));
+                entries.putAll(HashCacheFormat.read(saved.get()));
                 lastSeen = seen;
             }
         }
@@ -144,8 +148,15 @@ public final class HashCache {
             Optional<byte[]> saved = store.readState(STATE_NAME);
             if (saved.isPresent()) {
                 // An upload may have put a newer entry meanwhile.
-                parse(saved.get()).forEach(entries::putIfAbsent);
+                HashCacheFormat.read(saved.get()).forEach(entries::putIfAbsent);
                 lastSeen = Sha256.hex(saved.get());
+            } else {
+                Optional<byte[]> legacy = store.readState(LEGACY_STATE_NAME);
+                if (legacy.isPresent()) {
+                    parseLegacy(legacy.get()).forEach(entries::putIfAbsent);
+                    legacyLoaded = true;
+                    dirty = true;
+                }
             }
         } catch (IOException | RuntimeException e) {
             // A damaged cache only costs time: every file is hashed again.
@@ -175,12 +186,16 @@ public final class HashCache {
             return;
         }
         dirty = false;
-        byte[] json = TOLERANT_JSON.writeValueAsBytes(new TreeMap<>(entries));
-        store.writeState(STATE_NAME, json);
-        lastSeen = Sha256.hex(json);
+        byte[] saved = HashCacheFormat.write(new TreeMap<>(entries));
+        store.writeState(STATE_NAME, saved);
+        lastSeen = Sha256.hex(saved);
+        if (legacyLoaded) {
+            store.deleteState(LEGACY_STATE_NAME);
+            legacyLoaded = false;
+        }
     }
 
-    private static Map<String, Entry> parse(byte[] json) throws IOException {
+    private static Map<String, Entry> parseLegacy(byte[] json) throws IOException {
         return TOLERANT_JSON.readValue(json, new TypeReference<Map<String, Entry>>() { });
     }
 }

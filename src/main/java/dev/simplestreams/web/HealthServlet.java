@@ -4,6 +4,7 @@ import dev.simplestreams.access.AccessRules;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.delta.DeltaService;
+import dev.simplestreams.indexer.Indexer;
 import dev.simplestreams.indexer.Indexing;
 import dev.simplestreams.mirror.MirrorService;
 import jakarta.servlet.http.HttpServlet;
@@ -55,6 +56,18 @@ public final class HealthServlet extends HttpServlet {
         return reasons;
     }
 
+    /** The last pass that changed something, beside the last pass, which after a cold build found nothing to do. */
+    private static Map<String, Object> lastChange(Indexer.Change change) {
+        if (change == null) {
+            return null;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("finished", change.finished().toString());
+        body.put("duration_ms", change.durationMillis());
+        body.put("files_hashed", change.filesRead());
+        return body;
+    }
+
     private Map<String, Object> status(Indexing indexer) {
         Indexing.Status status = indexer.status();
         // Anyone may ask: products and problems under private views stay out of it.
@@ -71,6 +84,7 @@ public final class HealthServlet extends HttpServlet {
         indexing.put("files_hashed", status.filesRead());
         indexing.put("bytes_hashed", status.bytesRead());
         indexing.put("catalogue_writes", status.catalogWrites());
+        indexing.put("last_change", lastChange(status.lastChange()));
         indexing.put("leading", status.leading());
         indexing.put("leader", status.leader());
         body.put("indexer", indexing);

@@ -5,7 +5,9 @@ import static dev.simplestreams.catalog.TestRepository.V2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.TestRepository;
+import dev.simplestreams.store.HashCache;
 import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.RootFiles;
 import java.nio.file.Files;
@@ -52,7 +54,7 @@ class HashOnceTest {
             imageFiles = walk.filter(Files::isRegularFile).filter(f -> !f.endsWith("metadata.json")).count();
         }
         assertEquals(imageFiles, repo.indexer().filesRead(), "the first pass reads every image file, each once");
-        assertTrue(Files.isRegularFile(dir.resolve(".state/hash-cache.json")), "the cache is persisted");
+        assertTrue(Files.isRegularFile(dir.resolve(".state/hash-cache.bin")), "the cache is persisted");
 
         StoreProbe probe = StoreProbe.around(repo.store());
         Indexer restarted = repo.restartWith(probe.store());
@@ -65,15 +67,19 @@ class HashOnceTest {
         assertEquals(before.imagesWithoutTimestamp(), after.imagesWithoutTimestamp());
     }
 
-    /** A cache saved before files were checked: each root file and delta is checked once, from its ends. */
+    /**
+     * A cache saved before files were checked (in the JSON of the servers of then): each root file and delta is
+     * checked once, from its ends.
+     */
     @Test
     void aCacheFromBeforeTheContentCheckCostsOneLookAtEachEndOfAFile() throws Exception {
         TestRepository repo = largeTree(dir);
         TestRepository.Scan before = repo.scan();
-        Path saved = dir.resolve(".state/hash-cache.json");
-        String cache = Files.readString(saved);
+        String cache = new ObjectMapper().writeValueAsString(HashCache.load(repo.store()).under("images"));
         assertTrue(cache.contains("\"contentChecked\":true"), "what a current server saves");
-        Files.writeString(saved, cache.replace(",\"contentChecked\":true", "").replace(",\"contentChecked\":false", ""));
+        Files.writeString(dir.resolve(".state/hash-cache.json"),
+                cache.replace(",\"contentChecked\":true", "").replace(",\"contentChecked\":false", ""));
+        Files.delete(dir.resolve(".state/hash-cache.bin"));
 
         StoreProbe probe = StoreProbe.around(repo.store());
         Indexer restarted = repo.restartWith(probe.store());

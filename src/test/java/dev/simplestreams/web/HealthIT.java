@@ -43,6 +43,7 @@ class HealthIT {
             assertTrue(status.get("ready").asBoolean());
             assertEquals(1, status.at("/catalogue/versions").asInt());
             assertTrue(status.at("/indexer/running").asBoolean());
+            assertEquals(2, status.at("/indexer/last_change/files_hashed").asInt(), "the first pass read both files");
             JsonNode problem = status.get("problems").get(0);
             assertEquals("images/alpine/3.20/amd64/default/yesterday", problem.get("path").asText());
             assertTrue(problem.get("reason").asText().contains("YYYYMMDD_HH:MM"), problem.toString());
