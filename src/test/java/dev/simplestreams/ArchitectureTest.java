@@ -40,23 +40,36 @@ class ArchitectureTest {
             Map.entry("concurrent", Set.of()),
             Map.entry("config", Set.of()),
             Map.entry("security", Set.of()),
+            Map.entry("signing", Set.of()),
+            Map.entry("access", Set.of("catalog")),
             Map.entry("store", Set.of("catalog", "concurrent", "config")),
             Map.entry("coordination", Set.of("catalog", "concurrent", "config", "store")),
             Map.entry("audit", Set.of("catalog", "store")),
-            Map.entry("indexer", Set.of("audit", "catalog", "concurrent", "coordination", "store")),
-            Map.entry("mirror", Set.of("audit", "catalog", "concurrent", "coordination", "store")),
-            Map.entry("write", Set.of("catalog", "concurrent", "indexer", "store")),
+            Map.entry("delta", Set.of("catalog", "concurrent", "config", "store")),
+            Map.entry("indexer", Set.of("audit", "catalog", "concurrent", "coordination", "signing", "store")),
+            Map.entry("mirror", Set.of("audit", "catalog", "concurrent", "coordination", "signing", "store")),
+            Map.entry("write", Set.of("access", "catalog", "concurrent", "indexer", "store")),
             Map.entry("page", Set.of("catalog")),
-            Map.entry("metrics", Set.of("catalog", "indexer", "mirror", "security", "write")));
+            Map.entry("metrics", Set.of("catalog", "delta", "indexer", "mirror", "security", "write")));
 
     @ArchTest
     static final ArchRule packagesFormNoCycles = slices().matching(PROJECT + ".(*)..").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule onlyWebKnowsHttp = noClasses().that().resideOutsideOfPackage(PROJECT + "." + WEB + "..")
+    static final ArchRule onlyWebKnowsHttp = noClasses().that().resideOutsideOfPackages(PROJECT + "." + WEB + "..",
+                    PROJECT + ".access..")
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.apache.catalina..",
                     "org.apache.tomcat..")
             .because("domain code is plain Java, testable on a directory alone; servlets are thin adapters in web");
+
+    @ArchTest
+    static final ArchRule accessUsesTomcatOnlyForPasswordHashes = noClasses().that()
+            .resideInAPackage(PROJECT + ".access..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.apache.tomcat..")
+            .orShould().dependOnClassesThat(resideInAnyPackage("org.apache.catalina..")
+                    .and(resideOutsideOfPackage("org.apache.catalina.realm..")))
+            .because("access hashes passwords with Tomcat's credential handler, as the realm mode does, and knows no"
+                    + " HTTP");
 
     @ArchTest
     static final ArchRule theCatalogModelDoesNoIoOfItsOwn = noClasses().that().resideInAPackage(PROJECT + ".catalog..")
@@ -90,10 +103,7 @@ class ArchitectureTest {
     static void everyPackageSaysWhatLivesThereAndWhatItMayUse(JavaClasses classes) {
         for (String name : classes.stream().map(ArchitectureTest::topPackage).collect(Collectors.toSet())) {
             Path info = MAIN_SOURCES.resolve(name).resolve("package-info.java");
-            // The page's own comes with its rework into a view model and templates (issue 17, item 5).
-            if (!name.equals("page")) {
-                assertTrue(Files.exists(info), name + " has no package-info.java");
-            }
+            assertTrue(Files.exists(info), name + " has no package-info.java");
         }
     }
 

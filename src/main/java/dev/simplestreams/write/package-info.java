@@ -4,6 +4,6 @@
  * reason. No servlet classes: {@code web} hands it streams.
  *
  * <p>May depend on {@code catalog}, {@code concurrent}, {@code indexer} (through
- * {@link dev.simplestreams.indexer.Indexing} only) and {@code store}.
+ * {@link dev.simplestreams.indexer.Indexing} only), {@code access} (the writers' scopes) and {@code store}.
  */
 package dev.simplestreams.write;
