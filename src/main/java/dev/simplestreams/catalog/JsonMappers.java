@@ -2,6 +2,7 @@ package dev.simplestreams.catalog;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
@@ -18,8 +19,13 @@ public final class JsonMappers {
      */
     public static final ObjectMapper TOLERANT_JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /** metadata.yaml, read as a tree. */
-    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * metadata.yaml and MIRROR_CONFIG, read as trees. An unquoted {@code release: 20.10} or {@code 3.20} is a YAML
+     * float: kept as the decimal it was written as, so its text is "20.10", not the double's "20.1".
+     */
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private JsonMappers() {
     }
