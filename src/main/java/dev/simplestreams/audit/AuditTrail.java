@@ -1,12 +1,13 @@
 package dev.simplestreams.audit;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** Where changes are recorded, and read back from. Safe for concurrent use. */
-public interface AuditTrail {
+public interface AuditTrail extends Closeable {
 
     /** Records nothing: for tools and tests that change a tree no one audits. */
     AuditTrail NONE = new AuditTrail() {
@@ -32,4 +33,9 @@ public interface AuditTrail {
 
     /** Hands {@code lines} every recorded line with {@code since <= time < until}, oldest first. */
     void read(Instant since, Instant until, Consumer<String> lines) throws IOException;
+
+    /** Releases what the trail holds open; called once nothing records any more. */
+    @Override
+    default void close() throws IOException {
+    }
 }

@@ -94,6 +94,12 @@ public final class FileAuditTrail implements AuditTrail {
         }
     }
 
+    /** An open file would keep the data root's volume busy after the application stops (it could not be unmounted). */
+    @Override
+    public synchronized void close() throws IOException {
+        channel.close();
+    }
+
     /** A crash mid-line leaves it without its newline: end it, so the next line is not glued to it. */
     private void endTornLine() throws IOException {
         long size = channel.size();

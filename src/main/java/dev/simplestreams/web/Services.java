@@ -15,6 +15,8 @@ import dev.simplestreams.store.S3ImageStore;
 import dev.simplestreams.write.DeleteService;
 import dev.simplestreams.write.UploadService;
 import jakarta.servlet.ServletContext;
+import java.io.IOException;
+import java.util.logging.Logger;
 
 /**
  * The server's parts, built once by {@link ServerLifecycle} and kept in the servlet context, where the servlets
@@ -22,6 +24,7 @@ import jakarta.servlet.ServletContext;
  */
 final class Services {
 
+    private static final Logger LOG = Logger.getLogger(Services.class.getName());
     private static final String ATTRIBUTE = Services.class.getName();
 
     private final Settings settings;
@@ -127,8 +130,18 @@ final class Services {
             mirror.close();
         }
         indexer.close();
+        closeAudit();
         if (store instanceof S3ImageStore bucket) {
             bucket.close();
+        }
+    }
+
+    /** Last of the writers: the indexer and the mirror record into it until they stop. */
+    private void closeAudit() {
+        try {
+            audit.close();
+        } catch (IOException e) {
+            LOG.warning("cannot close the audit trail: " + e.getMessage());
         }
     }
 }

@@ -98,6 +98,29 @@ class FileAuditTrailTest {
                 read(trail, START, Instant.MAX));
     }
 
+    @Test
+    void closingReleasesTheOpenFileSoTheVolumeCanBeUnmounted() throws IOException {
+        FileAuditTrail trail = new FileAuditTrail(dir, 1 << 20, 3, new SteppedClock(START));
+        trail.record(List.of(upload("p")));
+        assertEquals(1, descriptorsUnder(dir), "the trail appends to its newest file");
+        trail.close();
+        assertEquals(0, descriptorsUnder(dir), "nothing under the directory is open after close");
+    }
+
+    /** Counts this process's open files under {@code directory} (Linux). */
+    private static long descriptorsUnder(Path directory) throws IOException {
+        Path real = directory.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).startsWith(real);
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
     private static AuditEntry upload(String path) {
         return new AuditEntry(null, "upload", "uploader", "127.0.0.1", path, null, 1L, null, null, 201, "created",
                 null);

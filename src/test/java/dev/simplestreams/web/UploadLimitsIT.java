@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
+import dev.simplestreams.testing.CommandResult;
 import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.RootFiles;
@@ -214,7 +215,11 @@ class UploadLimitsIT {
             assertEquals(201, put(small, dir + "/metadata.json", "{\"os\": \"Ubuntu\"}".getBytes()).statusCode(),
                     "space freed by the removal is usable again");
         } finally {
-            Cli.create().run("umount", mount.toString());
+            CommandResult unmounted = Cli.create().run("umount", mount.toString());
+            if (!unmounted.ok()) {
+                Cli.create().run("umount", "--lazy", mount.toString());
+            }
+            assertTrue(unmounted.ok(), () -> "the stopped server still holds the volume: " + unmounted.describe());
         }
     }
 
