@@ -40,7 +40,7 @@ public final class ClearSigner {
 
     public byte[] sign(byte[] text) {
         try {
-            PGPSignatureGenerator generator = new PGPSignatureGenerator(
+            PGPSignatureGenerator generator = new CanonicalTextSignatureGenerator(
                     new BcPGPContentSignerBuilder(key.publicKey().getAlgorithm(), HASH), key.publicKey());
             generator.init(PGPSignature.CANONICAL_TEXT_DOCUMENT, key.privateKey());
             PGPSignatureSubpacketGenerator subpackets = new PGPSignatureSubpacketGenerator();
