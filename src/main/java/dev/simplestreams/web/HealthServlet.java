@@ -112,8 +112,9 @@ public final class HealthServlet extends HttpServlet {
                 : Map.of("signed", true, "fingerprint", signedBy));
         MirrorService mirror = Services.of(getServletContext()).mirror();
         body.put("access", Services.of(getServletContext()).access().status());
-        body.put("mirror", mirror == null ? Map.of("configured", false) : mirror.status());
-        body.put("deltas", deltas(Services.of(getServletContext()).deltas().status()));
+        AnonymousStatus anonymous = new AnonymousStatus(rules);
+        body.put("mirror", mirror == null ? Map.of("configured", false) : anonymous.mirror(mirror.status()));
+        body.put("deltas", deltas(anonymous.deltas(Services.of(getServletContext()).deltas().status())));
         return body;
     }
 
