@@ -34,16 +34,17 @@ public final class CatalogPage {
         Html html = new Html(4096 + (listing == null ? 0 : listing.versionCount() * 400));
         html.markup("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .markup("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .markup("<title>Images on ").text(page.host()).markup("</title><style>").markup(PageAssets.STYLE)
-                .markup("</style></head>\n<body>\n<header><h1>Images on ").text(page.host()).markup("</h1>");
+                .markup("<title>").text(title(page)).markup("</title><style>").markup(PageAssets.STYLE)
+                .markup("</style></head>\n<body>\n<header><h1>").text(title(page)).markup("</h1>");
         if (listing == null) {
             html.markup("<p class=\"muted\">The catalogue is being built; reload in a moment.</p></header>\n");
             return html.markup("</body></html>\n").toString();
         }
         html.markup("<p class=\"muted\">").text(listing.productCount()).markup(" products, ")
                 .text(listing.versionCount()).markup(" versions; updated ").text(listing.updated())
-                .markup(". Machine-readable: <a href=\"streams/v1/index.json\">")
-                .markup("streams/v1/index.json</a>, <a href=\"status\">status</a>.");
+                .markup(". Machine-readable: <a href=\"streams/v1/index.json\">streams/v1/index.json</a>")
+                // A view has no status of its own: the server's tells anonymous readers nothing of it.
+                .markup(listing.view() == null ? ", <a href=\"status\">status</a>." : ".");
         if (listing.signedBy() != null) {
             html.markup(" Signed (<a href=\"streams/v1/index.sjson\">streams/v1/index.sjson</a>) with OpenPGP key ")
                     .markup("<code id=\"signing-key\">").text(listing.signedBy()).markup("</code>.");
@@ -55,6 +56,11 @@ public final class CatalogPage {
             table(html, listing.products());
         }
         return html.markup("<script>").markup(PageAssets.SCRIPT).markup("</script>\n</body></html>\n").toString();
+    }
+
+    private static String title(CatalogPageModel page) {
+        String view = page.listing() == null ? null : page.listing().view();
+        return view == null ? "Images on " + page.host() : "Images of view " + view + " on " + page.host();
     }
 
     private static void problems(Html html, List<Problem> problems) {

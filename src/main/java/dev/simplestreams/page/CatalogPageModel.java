@@ -29,11 +29,11 @@ public record CatalogPageModel(String host, Listing listing) {
             .withZone(ZoneOffset.UTC);
 
     /**
-     * A built catalogue: its summary line, the fingerprint of the key that signs it (null when unsigned), problems,
-     * the commands for this server and one row per product.
+     * A built catalogue: the view it is (null: the server's root), its summary line, the fingerprint of the key that
+     * signs it (null when unsigned), problems, the commands for this server and one row per product.
      */
-    public record Listing(int productCount, int versionCount, String updated, String signedBy, List<Problem> problems,
-            Commands commands, List<ProductRow> products) {
+    public record Listing(String view, int productCount, int versionCount, String updated, String signedBy,
+            List<Problem> problems, Commands commands, List<ProductRow> products) {
     }
 
     /**
@@ -69,27 +69,34 @@ public record CatalogPageModel(String host, Listing listing) {
      * commands name {@code clients}, the address lxc and incus should use (PUBLIC_URL, or {@code url}).
      */
     public static CatalogPageModel of(PublishedCatalog catalog, PublicUrl url, PublicUrl clients) {
+        return of(catalog, url, clients, null, RemoteAddress.root(clients));
+    }
+
+    /** The page of the view named {@code view} (null: the root), whose readers add it as {@code address}. */
+    public static CatalogPageModel of(PublishedCatalog catalog, PublicUrl url, PublicUrl clients, String view,
+            RemoteAddress address) {
         if (catalog == null) {
             return new CatalogPageModel(url.host(), null);
         }
         List<ProductRow> rows = new ArrayList<>(catalog.products().size());
-        String remote = clients.remoteName();
         for (Map.Entry<String, Product> entry : catalog.products().entrySet()) {
-            rows.add(row(entry.getKey(), entry.getValue(), remote, rows.size()));
+            rows.add(row(entry.getKey(), entry.getValue(), address.name(), rows.size()));
         }
-        return new CatalogPageModel(url.host(), new Listing(catalog.products().size(), catalog.versionCount(),
-                UPDATED.format(catalog.updated()), catalog.signedBy(), catalog.problems(), commands(catalog, url, clients), rows));
+        return new CatalogPageModel(url.host(), new Listing(view, catalog.products().size(), catalog.versionCount(),
+                UPDATED.format(catalog.updated()), catalog.signedBy(), catalog.problems(),
+                commands(catalog, url, clients, address), rows));
     }
 
-    private static Commands commands(PublishedCatalog catalog, PublicUrl url, PublicUrl clients) {
-        String remote = clients.remoteName();
+    private static Commands commands(PublishedCatalog catalog, PublicUrl url, PublicUrl clients,
+            RemoteAddress address) {
+        String remote = address.name();
         List<Command> commands = new ArrayList<>();
         commands.add(new Command("cmd-trust", "mkdir -p ~/.config/lxc/servercerts && cp ca.crt "
                 + "~/.config/lxc/servercerts/" + remote + ".crt\nmkdir -p ~/.config/incus/servercerts && cp ca.crt "
                 + "~/.config/incus/servercerts/" + remote + ".crt"));
-        commands.add(new Command("cmd-lxc-remote", "lxc remote add " + remote + " " + clients.base()
+        commands.add(new Command("cmd-lxc-remote", "lxc remote add " + remote + " " + address.url()
                 + " --protocol=simplestreams"));
-        commands.add(new Command("cmd-incus-remote", "incus remote add " + remote + " " + clients.base()
+        commands.add(new Command("cmd-incus-remote", "incus remote add " + remote + " " + address.url()
                 + " --protocol=simplestreams"));
         Product newest = newest(catalog);
         if (newest != null) {

@@ -2,7 +2,9 @@ package dev.simplestreams.web;
 
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.page.CatalogPage;
+import dev.simplestreams.page.CatalogPageModel;
 import dev.simplestreams.page.PublicUrl;
+import dev.simplestreams.page.RemoteAddress;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The catalogue page at the root URL (mapped to the empty pattern, which matches the context root only, so
  * DefaultServlet keeps everything else). The last rendering is reused while the catalogue and the public
- * URL stay the same.
+ * URL stay the same. A view's page, at the view's own URL, is served through {@link #serveView}.
  */
 public final class PageServlet extends HttpServlet {
 
@@ -25,10 +27,8 @@ public final class PageServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PublishedCatalog catalog = ReadAccessFilter.visibleCatalog(request,
                 Services.of(getServletContext()).indexing().current());
-        PublicUrl url = PublicUrl.of(request.getHeader("X-Forwarded-Proto"), request.getHeader("X-Forwarded-Host"),
-                request.getScheme(), request.getHeader("Host"), request.getServerName(), request.getServerPort());
-        PublicUrl configured = Services.of(getServletContext()).publicUrl();
-        PublicUrl clients = configured == null ? url : configured;
+        PublicUrl url = viewerUrl(request);
+        PublicUrl clients = clientsUrl(request, url);
         Rendered page = last;
         if (page == null || page.catalog() != catalog || !page.url().equals(url)) {
             page = new Rendered(catalog, url,
@@ -37,16 +37,47 @@ public final class PageServlet extends HttpServlet {
                 last = page;
             }
         }
+        // The commands name the host the viewer used: a shared cache must not hand them to someone else.
+        write(request, response, page.html(), "no-cache");
+    }
+
+    /**
+     * The page of a view its reader may read, rendered for each request: it is for one reader, and a token view's
+     * page repeats the token, so no cache may keep it.
+     */
+    static void serveView(HttpServletRequest request, HttpServletResponse response, PublishedCatalog catalog,
+            String view, String token) throws IOException {
+        PublicUrl url = viewerUrl(request);
+        PublicUrl clients = clientsUrl(request, url);
+        RemoteAddress address = token == null ? RemoteAddress.viewByName(clients, view)
+                : RemoteAddress.viewByToken(clients, view, token);
+        byte[] html = CatalogPage.render(CatalogPageModel.of(catalog, url, clients, view, address))
+                .getBytes(StandardCharsets.UTF_8);
+        write(request, response, html, "private, no-store");
+    }
+
+    private static PublicUrl viewerUrl(HttpServletRequest request) {
+        return PublicUrl.of(request.getHeader("X-Forwarded-Proto"), request.getHeader("X-Forwarded-Host"),
+                request.getScheme(), request.getHeader("Host"), request.getServerName(), request.getServerPort());
+    }
+
+    /** The address lxc and incus should use: PUBLIC_URL, else the viewer's. */
+    private static PublicUrl clientsUrl(HttpServletRequest request, PublicUrl viewer) {
+        PublicUrl configured = Services.of(request.getServletContext()).publicUrl();
+        return configured == null ? viewer : configured;
+    }
+
+    private static void write(HttpServletRequest request, HttpServletResponse response, byte[] html,
+            String cacheControl) throws IOException {
         response.setContentType("text/html");
         response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        // The commands name the host the viewer used: a shared cache must not hand them to someone else.
+        response.setHeader("Cache-Control", cacheControl);
         response.setHeader("Vary", "Host, X-Forwarded-Host, X-Forwarded-Proto");
         response.setHeader("Content-Security-Policy", CatalogPage.CONTENT_SECURITY_POLICY);
         response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setContentLength(page.html().length);
+        response.setContentLength(html.length);
         if (!request.getMethod().equals("HEAD")) {
-            response.getOutputStream().write(page.html());
+            response.getOutputStream().write(html);
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.Optional;
  * download through the view's URL with the same credentials, and a download is served only if the view
  * covers it. The root serves what no private view covers, or everything to the readers of a private
  * catalogue. Whatever is hidden answers exactly like what does not exist (404), so nothing tells a guesser
- * that it is there. With no view and no private catalogue, requests pass untouched.
+ * that it is there. A view's own URL shows its catalogue page to its readers. With no view and no private
+ * catalogue, requests pass untouched.
  *
  * <p>Downloads go on to the servlet with the original request and response, so Tomcat keeps sendfile.
  */
@@ -116,6 +117,13 @@ public final class ReadAccessFilter extends HttpFilter {
         String rest = parsed.rest();
         if (view.isEmpty() || !(request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
+        } else if (rest.isEmpty() && !request.getRequestURI().endsWith("/")) {
+            // The page's links are relative to the view's directory.
+            response.sendRedirect(request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1)
+                    + "/");
+        } else if (rest.isEmpty()) {
+            PageServlet.serveView(request, response, rules.viewCatalog(view.get(), indexing.current()),
+                    view.get().name(), parsed.byToken() ? parsed.key() : null);
         } else if (rest.startsWith(STREAMS)) {
             CatalogServlet.serve(request, response, rules.viewCatalog(view.get(),
                     indexing.current()), rest.substring(STREAMS.length()));

@@ -166,7 +166,7 @@ class CatalogPageTest {
     @Test
     void aModelBuiltByHandIsEscapedLikeOneFromTheCatalogue() {
         CatalogPageModel.Command command = new CatalogPageModel.Command("cmd-x", "echo '<b>' & \"q\"");
-        CatalogPageModel model = new CatalogPageModel("h<o>st", new CatalogPageModel.Listing(0, 0, "now", null,
+        CatalogPageModel model = new CatalogPageModel("h<o>st", new CatalogPageModel.Listing(null, 0, 0, "now", null,
                 List.of(), new CatalogPageModel.Commands(true, false, List.of(command), "<i>", command), List.of()));
         String html = CatalogPage.render(model);
         assertTrue(html.contains("<title>Images on h&lt;o&gt;st</title>"), html);

@@ -93,6 +93,12 @@ class ViewAccessIT {
                 row("reader-a", "v/team-a/streams/v1/other.json", 404, "no such catalogue document"),
                 // Without credentials every name asks for them: the answer does not tell which views exist.
                 row(null, "v/team-b/streams/v1/index.json", 401, "this catalogue is private"),
+                row(null, "v/team-a/", 401, "this catalogue is private"),
+                // A view's own URL is its page, for its readers only.
+                row("reader-a", "v/team-a/", 200, "<h1>Images of view team-a on 127.0.0.1</h1>"),
+                row(null, "t/" + TOKEN + "/", 200, "<h1>Images of view team-a on 127.0.0.1</h1>"),
+                row("reader-a", "v/team-a", 302, ""),
+                row("reader-b", "v/team-a/", 404, "\"status\""),
                 row(null, "v/no-such-view/streams/v1/index.json", 401, "this catalogue is private"),
                 row("reader-b", "v/team-a/streams/v1/index.json", 404, "\"status\""));
     }
@@ -122,6 +128,25 @@ class ViewAccessIT {
         assertTrue(get(null, "").body().contains("gamma"), "the page still shows the public product");
         assertEquals(1, JSON.readTree(get(null, "status").body()).at("/catalogue/products").asInt());
         assertEquals(3, JSON.readTree(get(null, "status").body()).at("/access/views").asInt());
+    }
+
+    @Test
+    void aViewsPageShowsItsImagesAndHowToAddItToItsReadersOnly() throws Exception {
+        RawHttp.Response byName = get("reader-a", "v/team-a/");
+        assertTrue(byName.body().contains(">alpha<"), byName::toString);
+        assertFalse(byName.body().contains("beta") || byName.body().contains("gamma"), byName::toString);
+        assertTrue(byName.body().contains("lxc remote add team-a http://USER:PASSWORD@127.0.0.1/v/team-a/ "
+                + "--protocol=simplestreams"), byName::toString);
+        assertEquals("private, no-store", byName.headers().get("cache-control"));
+        assertFalse(byName.body().contains(TOKEN), "a reader by name is not shown the view's token");
+
+        RawHttp.Response byToken = get(null, "t/" + TOKEN + "/");
+        assertTrue(byToken.body().contains("incus remote add team-a http://127.0.0.1/t/" + TOKEN + "/ "
+                + "--protocol=simplestreams"), byToken::toString);
+        assertEquals("private, no-store", byToken.headers().get("cache-control"));
+
+        assertEquals("team-a/", get("reader-a", "v/team-a").headers().get("location"),
+                "the page's relative links need the view's directory");
     }
 
     private static RawHttp.Response get(String user, String path) throws Exception {
