@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Image downloads from a store that can serve them itself (a bucket): GET is answered with a redirect to the
  * store's short-lived URL, so the bytes never pass through Tomcat; HEAD is answered here, because a presigned
- * URL is signed for GET only. Where the store has no such URL, DefaultServlet serves the file as before.
+ * URL is signed for GET only. Where the store has no such URL, DefaultServlet serves the file as before. A view's
+ * download is redirected the same way once its reader has been let through.
  */
 public final class DirectDownloads extends HttpFilter {
 
@@ -38,6 +39,10 @@ public final class DirectDownloads extends HttpFilter {
             return;
         }
         String path = WriteRouter.relativePath(request);
+        if (path.startsWith(ViewPaths.BY_NAME) || path.startsWith(ViewPaths.BY_TOKEN)) {
+            // ReadAccessFilter let it through: the view covers the file below it.
+            path = ViewPaths.rest(path);
+        }
         Optional<URI> direct;
         Optional<StoredFile> file;
         try {

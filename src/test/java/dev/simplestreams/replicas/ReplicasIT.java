@@ -1,10 +1,12 @@
 package dev.simplestreams.replicas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.access.PasswordHashes;
 import dev.simplestreams.catalog.Architectures;
 import dev.simplestreams.testing.CephRgw;
 import dev.simplestreams.testing.Digests;
@@ -45,8 +47,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Two stock Tomcat processes running the WAR against one bucket of a real Ceph RGW, the object-store lease
  * deciding which of them indexes: an upload through either is in both catalogues within seconds, downloads
- * redirect to presigned URLs that serve the exact bytes, racing uploads through both lose nothing, and after
- * kill -9 of the indexing replica the other takes over within the lease time with every acknowledged upload.
+ * redirect to presigned URLs that serve the exact bytes, racing uploads through both lose nothing, after
+ * kill -9 of the indexing replica the other takes over within the lease time with every acknowledged upload,
+ * and every replica keeps a private view's images to its reader.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
@@ -54,6 +57,8 @@ class ReplicasIT {
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final String AUTH = "Basic "
             + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
+    private static final String READER = "Basic "
+            + Base64.getEncoder().encodeToString("reader:r-secret".getBytes(StandardCharsets.UTF_8));
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,6 +77,12 @@ class ReplicasIT {
         environment.put("UPLOAD_USER", "u");
         environment.put("UPLOAD_PASSWORD", "p");
         environment.put("LEASE_SECONDS", Long.toString(LEASE.toSeconds()));
+        // One private view, which every replica must enforce alike; the other products stay public.
+        Path access = work.resolve("access.json");
+        Files.writeString(access, JSON.writeValueAsString(Map.of(
+                "users", Map.of("reader", Map.of("password_hash", PasswordHashes.hash("r-secret"))),
+                "views", Map.of("team", Map.of("users", List.of("reader"), "under", List.of("images/team/"))))));
+        environment.put("ACCESS_FILE", access.toString());
         replicas.add(replica("a"));
         replicas.add(replica("b"));
         for (StockTomcat replica : replicas) {
@@ -253,6 +264,39 @@ class ReplicasIT {
             assertTrue(Files.readString(proxy.accessLog()).contains(" 302 "),
                     "the image files were redirected to the bucket");
         }
+    }
+
+    @Test
+    @Order(5)
+    void everyReplicaKeepsAPrivateViewAndRedirectsItsReaderToTheBucket() throws Exception {
+        String version = "images/team/app/amd64/default/20261126_00:00";
+        byte[] rootfs = TestImages.rootfs(1 << 20);
+        put(replicas.get(0), version + "/lxd.tar.xz", TestImages.metadata("team:app:amd64:default"));
+        put(replicas.get(0), version + "/rootfs.squashfs", rootfs);
+        for (StockTomcat replica : replicas) {
+            Eventually.await("the view's catalogue naming the upload", Duration.ofSeconds(15),
+                    () -> get(replica, "/v/team/streams/v1/images.json", READER).body(),
+                    body -> body.contains("team:app:amd64:default"));
+            HttpResponse<String> redirect = get(replica, "/v/team/" + version + "/rootfs.squashfs", READER);
+            assertEquals(302, redirect.statusCode(), "a view's download is redirected to the bucket too");
+            HttpResponse<byte[]> bytes = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    redirect.headers().firstValue("Location").orElseThrow())).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(Digests.sha256(rootfs), Digests.sha256(bytes.body()), "the exact bytes uploaded");
+
+            assertEquals(401, get(replica, "/v/team/" + version + "/rootfs.squashfs", null).statusCode());
+            assertEquals(404, get(replica, "/" + version + "/rootfs.squashfs", null).statusCode(),
+                    "not downloadable at the root by guessing its path");
+            assertFalse(get(replica, "/streams/v1/images.json", null).body().contains("team:app"));
+        }
+    }
+
+    private static HttpResponse<String> get(StockTomcat replica, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(replica.uri(path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int upload(StockTomcat replica, String version, byte[] rootfs) throws Exception {
