@@ -24,6 +24,7 @@ public final class AccessRules {
 
     /** Bounds the memory of checked logins; reaching it only means checking PBKDF2 again. */
     private static final int REMEMBERED_LOGINS = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
     /** Compared against when the user is unknown, so that an unknown name takes as long as a wrong password. */
     private static final String UNKNOWN_USER_HASH = PasswordHashes.hash("no such user");
 
@@ -51,7 +52,7 @@ public final class AccessRules {
         this.viewsByTokenHash = Map.copyOf(viewsByTokenHash);
         this.privateCatalog = privateCatalog;
         this.privateViews = views.values().stream().filter(v -> !v.open()).toList();
-        new SecureRandom().nextBytes(loginKey);
+        RANDOM.nextBytes(loginKey);
     }
 
     /** The file's user with these credentials, with the file's roles. */

@@ -81,7 +81,9 @@ final class DeltaRecords {
 
     /** Forgets deltas that are gone (deleted with their version, or as orphans). */
     synchronized void forget(String path) throws IOException {
-        if (made.remove(path) != null | refused.remove(path) != null) {
+        boolean wasMade = made.remove(path) != null;
+        boolean wasRefused = refused.remove(path) != null;
+        if (wasMade || wasRefused) {
             save();
         }
     }
@@ -89,7 +91,9 @@ final class DeltaRecords {
     /** Forgets what it knows of deltas in directories that are no longer published versions. */
     synchronized void retainDirectories(Set<String> versionDirectories) throws IOException {
         Predicate<String> gone = path -> !versionDirectories.contains(path.substring(0, path.lastIndexOf('/')));
-        if (made.keySet().removeIf(gone) | refused.keySet().removeIf(gone)) {
+        boolean madeGone = made.keySet().removeIf(gone);
+        boolean refusedGone = refused.keySet().removeIf(gone);
+        if (madeGone || refusedGone) {
             save();
         }
     }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -69,7 +70,7 @@ public final class DeltaService implements AutoCloseable {
     private final AtomicLong bytesSaved = new AtomicLong();
     private final AtomicLong nanosSpent = new AtomicLong();
     private volatile String working;
-    private volatile int queued;
+    private final AtomicInteger queued = new AtomicInteger();
     private volatile String lastError;
     private volatile boolean stopping;
     private Thread thread;
@@ -115,7 +116,7 @@ public final class DeltaService implements AutoCloseable {
 
     public Status status() {
         return new Status(settings.enabled(), encoder == null ? null : encoder.version(), unavailable, working,
-                queued, generated.get(), failed.get(), tooLarge.get(), bytesSaved.get(),
+                queued.get(), generated.get(), failed.get(), tooLarge.get(), bytesSaved.get(),
                 TimeUnit.NANOSECONDS.toMillis(nanosSpent.get()), lastError, refusals());
     }
 
@@ -236,7 +237,7 @@ public final class DeltaService implements AutoCloseable {
             }
         }
         boolean published = false;
-        queued = jobs.size();
+        queued.set(jobs.size());
         try {
             for (DeltaJob job : jobs) {
                 if (stopping || !leading.getAsBoolean()) {
@@ -244,11 +245,11 @@ public final class DeltaService implements AutoCloseable {
                 }
                 working = job.path();
                 published |= makeOne(job);
-                queued--;
+                queued.decrementAndGet();
             }
         } finally {
             working = null;
-            queued = 0;
+            queued.set(0);
         }
         return published;
     }
