@@ -3,6 +3,7 @@ package dev.simplestreams.catalog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class PublishedCatalog {
     private final Gzipped imagesGzip;
     private final Map<String, byte[]> signed;
     private final String signedBy;
+    private volatile String tag;
 
     /** An unsigned state. */
     public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
@@ -85,6 +87,23 @@ public final class PublishedCatalog {
 
     public int versionCount() {
         return products.values().stream().mapToInt(p -> p.versions().size()).sum();
+    }
+
+    /**
+     * Names the content served from this state, for ETags: when it was published and which products it holds.
+     * A part of the catalogue shown to some readers (a view) holds other products when only the access rules
+     * change, though it was published at the same time; its tag changes with them. Computed once, when first asked.
+     */
+    public String tag() {
+        String known = tag;
+        if (known == null) {
+            StringBuilder ids = new StringBuilder();
+            products.keySet().forEach(id -> ids.append(id).append('\n'));
+            known = updated.toEpochMilli() + "." + updated.getNano() + "-"
+                    + Sha256.hex(ids.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+            tag = known;
+        }
+        return known;
     }
 
     public byte[] indexGzip() {

@@ -47,9 +47,8 @@ public final class CatalogServlet extends HttpServlet {
         }
         boolean index = document.equals("index.json");
         boolean gzip = acceptsGzip(request);
-        // One tag per published state and encoding (each encoding is a different representation).
-        String etag = "\"" + catalog.updated().toEpochMilli() + "." + catalog.updated().getNano()
-                + (gzip ? "-gz" : "") + "\"";
+        // One tag per published content and encoding (each encoding is a different representation).
+        String etag = "\"" + catalog.tag() + (gzip ? "-gz" : "") + "\"";
         response.setHeader("ETag", etag);
         response.setHeader("Vary", "Accept-Encoding");
         if (etag.equals(request.getHeader("If-None-Match"))) {

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.catalog.Item;
+import dev.simplestreams.catalog.Product;
+import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.catalog.Version;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -182,6 +189,34 @@ class AccessFileTest {
         assertTrue(rules.rootShowsPath("images/debian/12/amd64/default/20260101_00:00/lxd.tar.xz"), "public view");
         assertFalse(rules.rootShowsPath("images/team-a"), "above a product: nothing to serve");
         assertFalse(RULES.limitsReading(), "no views: reads as before");
+    }
+
+    @Test
+    void aViewsCatalogGetsANewTagWhenOnlyTheRulesChangeWhatItHolds() {
+        SortedMap<String, Product> products = new TreeMap<>();
+        for (String os : List.of("team-a", "team-b")) {
+            String dir = "images/" + os + "/x/amd64/default/20261101_00:00/";
+            SortedMap<String, Item> items = new TreeMap<>();
+            items.put("lxd.tar.xz", Item.file("lxd.tar.xz", dir + "lxd.tar.xz", 1, "a".repeat(64)));
+            items.put("rootfs.squashfs", Item.file("squashfs", dir + "rootfs.squashfs", 1, "b".repeat(64)));
+            SortedMap<String, Version> versions = new TreeMap<>();
+            versions.put("20261101_00:00", new Version(items, List.of("c".repeat(64)), null));
+            products.put(os + ":x:amd64:default", new Product(os + "/x", "amd64", os, "x", null, null, "default",
+                    null, null, null, null, versions));
+        }
+        PublishedCatalog full = new PublishedCatalog(products, List.of(), new byte[0], new byte[0],
+                Instant.parse("2026-11-01T00:00:00Z"));
+        String view = "{\"views\": {\"v\": {\"users\": [\"bob\"], \"under\": [%s]}}}";
+        AccessRules one = parse(view.formatted("\"images/team-a/\""));
+        AccessRules both = parse(view.formatted("\"images/team-a/\", \"images/team-b/\""));
+
+        String tagOfOne = one.viewCatalog(one.view("v").orElseThrow(), full).tag();
+        String tagOfBoth = both.viewCatalog(both.view("v").orElseThrow(), full).tag();
+
+        assertFalse(tagOfOne.equals(tagOfBoth), "a cached copy of the smaller view must not be revalidated");
+        assertEquals(tagOfOne, parse(view.formatted("\"images/team-a/\"")).viewCatalog(
+                one.view("v").orElseThrow(), full).tag(), "the same content, the same tag");
+        assertTrue(tagOfOne.startsWith(full.updated().toEpochMilli() + "."), tagOfOne);
     }
 
     /** "name" is a user of the file; "role:R" a realm user holding only role R. */
