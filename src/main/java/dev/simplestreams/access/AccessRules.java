@@ -142,7 +142,7 @@ public final class AccessRules {
     }
 
     private static Caller caller(String name, User user) {
-        return new Caller(name, user.roles()::contains);
+        return new Caller(name, user.roles()::contains, user.roles());
     }
 
     private String loginKey(String name, String password) {

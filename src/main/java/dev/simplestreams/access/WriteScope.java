@@ -47,6 +47,10 @@ public final class WriteScope {
                     rule.prefixes().stream().filter(p -> !granted.contains(p)).forEach(granted::add);
                 }
             }
+            String scopeRole = scopeRole(operation, "");
+            caller.listed().stream().sorted().filter(role -> role.startsWith(scopeRole + EVERYTHING) && role.endsWith("/"))
+                    .map(role -> role.substring(scopeRole.length())).filter(p -> !granted.contains(p))
+                    .forEach(granted::add);
             prefixes.put(operation, List.copyOf(granted));
         }
         return new WriteScope(caller, prefixes);

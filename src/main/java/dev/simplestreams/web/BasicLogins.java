@@ -4,29 +4,36 @@ import dev.simplestreams.access.AccessControl;
 import dev.simplestreams.access.Caller;
 import dev.simplestreams.access.WriteScope;
 import dev.simplestreams.security.LoginLockout;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.catalina.realm.GenericPrincipal;
 
 /**
- * HTTP Basic logins this application checks itself: UPLOAD_USER (a writer of everything) and the access
- * file's users, behind the login lock-out. Writers and readers of private views log in the same way.
+ * HTTP Basic logins this application checks: UPLOAD_USER (a writer of everything), the access file's users and,
+ * when asked to, the users of the container's realm (LDAP, a database) with the roles it gives them; behind the
+ * login lock-out. Writers and readers of private views log in the same way.
  */
 final class BasicLogins {
 
     private final BasicCredentials uploader;
     private final AccessControl access;
     private final LoginLockout lockout;
+    private final boolean realm;
 
-    /** {@code uploader}: null when UPLOAD_USER is not set. */
-    BasicLogins(BasicCredentials uploader, AccessControl access, LoginLockout lockout) {
+    /** {@code uploader}: null when UPLOAD_USER is not set; {@code realm}: also ask the container's realm. */
+    BasicLogins(BasicCredentials uploader, AccessControl access, LoginLockout lockout, boolean realm) {
         this.uploader = uploader;
         this.access = access;
         this.lockout = lockout;
+        this.realm = realm;
     }
 
     /**
@@ -49,7 +56,7 @@ final class BasicLogins {
             lockedOut(response, locked.get());
             return Optional.empty();
         }
-        Optional<Caller> caller = given.flatMap(this::authenticate);
+        Optional<Caller> caller = given.flatMap(credentials -> authenticate(credentials, request));
         if (caller.isPresent()) {
             lockout.succeeded(user, address);
             return caller;
@@ -59,12 +66,32 @@ final class BasicLogins {
         return Optional.empty();
     }
 
-    /** UPLOAD_USER writes everything, as before the access file existed; the file's users have its roles. */
-    private Optional<Caller> authenticate(BasicCredentials given) {
+    /**
+     * UPLOAD_USER writes everything, as before the access file existed; the file's users have its roles, the
+     * realm's users the realm's.
+     */
+    private Optional<Caller> authenticate(BasicCredentials given, HttpServletRequest request) {
         if (uploader != null && uploader.sameAs(given)) {
             return Optional.of(new Caller(given.user(), WriteScope.UPLOADER_ROLE::equals));
         }
-        return access.authenticate(given.user(), given.password());
+        Optional<Caller> fileUser = access.authenticate(given.user(), given.password());
+        return fileUser.isPresent() || !realm ? fileUser : realmUser(given, request);
+    }
+
+    private static Optional<Caller> realmUser(BasicCredentials given, HttpServletRequest request) {
+        try {
+            request.login(given.user(), given.password());
+        } catch (ServletException refused) {
+            return Optional.empty();
+        }
+        return Optional.of(realmCaller(request));
+    }
+
+    /** The realm's user of an authenticated request: roles asked of the realm, listed where its principal can. */
+    static Caller realmCaller(HttpServletRequest request) {
+        Set<String> listed = request.getUserPrincipal() instanceof GenericPrincipal principal
+                ? Set.copyOf(Arrays.asList(principal.getRoles())) : Set.of();
+        return new Caller(request.getRemoteUser(), request::isUserInRole, listed);
     }
 
     static void challenge(HttpServletResponse response, String why) throws IOException {

@@ -7,6 +7,7 @@ import dev.simplestreams.access.View;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.config.Settings;
+import dev.simplestreams.config.WriteAuth;
 import dev.simplestreams.indexer.Indexing;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -22,7 +23,8 @@ import java.util.Optional;
  * the remote URL, as lxc and incus send it) and at {@code /t/<token>/}, each with its own
  * {@code streams/v1/index.json} and {@code images.json}; their items' paths stay {@code images/...}, so clients
  * download through the view's URL with the same credentials, and a download is served only if the view
- * covers it. The root serves what no private view covers, or everything to the readers of a private
+ * covers it. Readers are the access file's users and, with WRITE_AUTH=container, the realm's, by the roles it
+ * gives them. The root serves what no private view covers, or everything to the readers of a private
  * catalogue. Whatever is hidden answers exactly like what does not exist (404), so nothing tells a guesser
  * that it is there. A view's own URL shows its catalogue page to its readers. With no view and no private
  * catalogue, requests pass untouched.
@@ -50,7 +52,7 @@ public final class ReadAccessFilter extends HttpFilter {
         indexing = services.indexing();
         logins = new BasicLogins(settings.hasUploader()
                 ? new BasicCredentials(settings.uploadUser(), settings.uploadPassword()) : null, access,
-                services.loginLockout());
+                services.loginLockout(), settings.writeAuth() == WriteAuth.CONTAINER);
     }
 
     /** The catalogue the page may show for this request: all of it unless a view or the root hides a part. */

@@ -59,7 +59,7 @@ public final class WriteAuthFilter extends HttpFilter {
         lockout = services.loginLockout();
         uploader = settings.hasUploader()
                 ? new BasicCredentials(settings.uploadUser(), settings.uploadPassword()) : null;
-        logins = new BasicLogins(uploader, access, lockout);
+        logins = new BasicLogins(uploader, access, lockout, false);
         String file = settings.accessFile() == null ? "" : " or a user of " + settings.accessFile();
         LOG.info(switch (settings.writeAuth()) {
             case BASIC -> !anyoneCanWrite() ? "uploads and deletes are refused until configured: " + HOW_TO_CONFIGURE
@@ -163,7 +163,7 @@ public final class WriteAuthFilter extends HttpFilter {
             return Optional.empty();
         }
         lockout.succeeded(user, address);
-        return Optional.of(new Caller(request.getRemoteUser(), request::isUserInRole));
+        return Optional.of(BasicLogins.realmCaller(request));
     }
 
     /** Who wrote: the container's user, or the one this filter checked; null when writes are not authenticated. */

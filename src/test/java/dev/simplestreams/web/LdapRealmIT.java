@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -45,7 +46,9 @@ class LdapRealmIT {
                 person("wendy"), person("lou"), person("rita"), person("adam"),
                 group("simplestreams-uploader", "wendy", "lou"),
                 group("simplestreams-admin", "adam"),
-                group("readers", "rita")));
+                group("readers", "rita"),
+                // A group named for a scope grants it: rita may create under images/team-a/ only.
+                group("simplestreams-create:images/team-a/", "rita")));
         JNDIRealm realm = new JNDIRealm();
         realm.setConnectionURL(slapd.url());
         realm.setConnectionName(Slapd.MANAGER);
@@ -55,8 +58,11 @@ class LdapRealmIT {
         realm.setRoleBase(GROUPS);
         realm.setRoleName("cn");
         realm.setRoleSearch("(member={0})");
-        server = TomcatServer.start(Files.createTempDirectory("ldap-data-"),
-                Map.of("WRITE_AUTH", "container", "LOGIN_FAILURES_ALLOWED", "0"), TomcatServer.realm(realm));
+        // A private view for the directory's group "readers": the realm's users read views by their groups too.
+        Path access = Files.writeString(Files.createTempFile("ldap-access-", ".json"),
+                "{\"views\": {\"team-a\": {\"roles\": [\"readers\"], \"under\": [\"images/team-a/\"]}}}");
+        server = TomcatServer.start(Files.createTempDirectory("ldap-data-"), Map.of("WRITE_AUTH", "container",
+                "LOGIN_FAILURES_ALLOWED", "0", "ACCESS_FILE", access.toString()), TomcatServer.realm(realm));
     }
 
     @AfterAll
@@ -71,13 +77,19 @@ class LdapRealmIT {
 
     static Stream<Arguments> requests() {
         return Stream.of(
-                // method, path ("PUT": a new file), user, password, status, body must contain
+                // what ("PUT": a new file under images/ldap/, "PUT team-a": under images/team-a/, "AUDIT": read the
+                // trail, "VIEW": the private view's images.json), user, password, status, body must contain
                 row("PUT", "wendy", "wendy pw", 201, "\"created\""),
                 row("PUT", "wendy", "wrong", 401, ""),
                 row("PUT", "nobody", "wendy pw", 401, ""),
-                row("PUT", "rita", "rita pw", 403, "role simplestreams-uploader"),
+                row("PUT", "rita", "rita pw", 403, "may create under images/team-a/"),
+                row("PUT team-a", "rita", "rita pw", 201, "\"created\""),
+                row("PUT team-a", "wendy", "wendy pw", 201, "\"created\""),
                 row("AUDIT", "wendy", "wendy pw", 403, "role simplestreams-admin"),
                 row("AUDIT", "adam", "adam pw", 200, "\"who\":\"wendy\""),
+                row("VIEW", "rita", "rita pw", 200, "\"products\""),
+                row("VIEW", "rita", "wrong", 401, "this catalogue is private"),
+                row("VIEW", "adam", "adam pw", 404, "\"status\""),
                 // Five wrong passwords in a row: the realm refuses lou, also with the right one, and only lou.
                 row("PUT", "lou", "wrong 1", 401, ""),
                 row("PUT", "lou", "wrong 2", 401, ""),
@@ -94,7 +106,9 @@ class LdapRealmIT {
             throws Exception {
         HttpRequest.Builder request = method.equals("AUDIT")
                 ? HttpRequest.newBuilder(server.uri("/audit?since=2000-01-01T00:00:00Z"))
-                : HttpRequest.newBuilder(server.uri("/images/ldap/test/amd64/default/" + LocalDate.of(2026, 1, 1)
+                : method.equals("VIEW") ? HttpRequest.newBuilder(server.uri("/v/team-a/streams/v1/images.json"))
+                : HttpRequest.newBuilder(server.uri("/images/" + (method.equals("PUT") ? "ldap" : "team-a")
+                        + "/test/amd64/default/" + LocalDate.of(2026, 1, 1)
                         .plusDays(VERSIONS.incrementAndGet()).format(DateTimeFormatter.BASIC_ISO_DATE)
                         + "_00:00/metadata.json")).PUT(HttpRequest.BodyPublishers.ofString("{}"));
         request.header("Authorization", "Basic " + Base64.getEncoder()
