@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * Helpers for bench/run.sh that a shell does badly: generating many distinct files fast, the raw SHA-256
- * limit with N threads, and millisecond latencies from an upload response (or a completed copy) to the
- * version being visible. Run as a single-file program: java bench/BenchTool.java <command> ...
+ * limit with N threads, request latencies on a kept-alive connection, and millisecond latencies from an upload
+ * response (or a completed copy) to the version being visible. Run as a single-file program:
+ * java bench/BenchTool.java <command> ...
  * Every output line a caller parses is "key value".
  */
 public class BenchTool {
@@ -40,6 +41,7 @@ public class BenchTool {
                     args[6]);
             case "copyvisible" -> copyVisible(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]),
                     args[5]);
+            case "latency" -> latency(args[1], Integer.parseInt(args[2]), args[3]);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -195,6 +197,32 @@ public class BenchTool {
             sb.append(' ').append(m);
         }
         System.out.println(sb);
+    }
+
+    /**
+     * count GETs of {@code url} on one kept-alive connection, each body read whole, after a warm-up; prints each
+     * request's microseconds. {@code auth}: user:password for HTTP Basic, or - for none.
+     */
+    static void latency(String url, int count, String auth) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (!auth.equals("-")) {
+            request.header("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpRequest get = request.build();
+        List<Long> micros = new ArrayList<>();
+        for (int i = -count / 5; i < count; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<byte[]> r = HTTP.send(get, HttpResponse.BodyHandlers.ofByteArray());
+            long t = (System.nanoTime() - t0) / 1000;
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + url + ": " + r.statusCode());
+            }
+            if (i >= 0) {
+                micros.add(t);
+            }
+        }
+        print("us", micros);
     }
 
     /**

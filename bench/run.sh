@@ -8,6 +8,8 @@
 # with this checkout's on the same files, as "before" rows (ROWS other than all: the report is printed only).
 # ROWS=deltas measures only the delta rows (mmdebstrap twice: needs the Debian mirror of the apt sources).
 # ROWS=signing measures only upload -> visible at BIG_VERSIONS, without and with SIGNING_KEY, alternating.
+# ROWS=access measures only a private view's download and catalogue, with 100 views and 1,000 users in
+# ACCESS_FILE, against the same server without ACCESS_FILE, alternating.
 # Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
 # 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
 # stops only the processes it started (by PID).
@@ -98,6 +100,8 @@ stop_tomcat() {
 }
 status_field() { curl -s "$T/status" | python3 -c "import sys,json; d=json.load(sys.stdin); print(d$1)"; }
 now() { date +%s.%N; }
+curl_up() { curl -sS --max-time 600 -o /dev/null -w '%{http_code} %{time_total}\n' "$@"; }
+mbps() { python3 -c "print(f'{$bytes/$1/1e6:.1f}')"; } # MB/s of $bytes in $1 seconds
 
 meta=$work/lxd.tar.xz
 mkdir -p "$work/meta/templates"
@@ -221,10 +225,52 @@ if [ "${ROWS:-all}" = signing ]; then # the cost of signing the catalogue (issue
   python3 bench/report.py "$rows" "ROWS=signing $CMD" "$mode" "$(nproc) cores" "$(cat /proc/loadavg)" "$work/r.md" "$work/r.json"
   cat "$work/r.md"; exit 0
 fi
+if [ "${ROWS:-all}" = access ]; then # the cost of access control (issue 14): the same server without ACCESS_FILE
+  stop_tomcat
+  log "generating $BIG_VERSIONS versions x $BIG_KIB KiB and one $XFER_MIB MiB image file"
+  acc=$work/access-data; mkdir -p "$acc"; tool gen "$acc" "$BIG_VERSIONS" $((BIG_KIB * 1024)) "$meta" 2
+  dl=bench/dl/amd64/default/20260101_00:00
+  mkdir -p "$acc/images/$dl"; cp "$meta" "$acc/images/$dl/lxd.tar.xz"
+  tool file "$acc/images/$dl/rootfs.squashfs" $((XFER_MIB * 1048576)) 42
+  bytes=$((XFER_MIB * 1048576))
+  # One PBKDF2 hash for every user: each login is checked against its own user's entry all the same.
+  hash=$("$home/bin/digest.sh" -a PBKDF2WithHmacSHA512 -i 210000 -s 16 -k 512 \
+    -h org.apache.catalina.realm.SecretKeyCredentialHandler bench-reader-secret | sed 's/.*://')
+  # 99 team views and their writers, and the view read here: every user may read it, through a role.
+  python3 - "$hash" > "$work/access.json" <<'PY'
+import json, sys
+h = sys.argv[1]
+users = {f"user-{i:04d}": {"password_hash": h, "roles": [f"team-{i % 99:02d}", "bench-readers"]} for i in range(1000)}
+views = {f"team-{t:02d}": {"roles": [f"team-{t:02d}"], "under": [f"images/team-{t:02d}/"]} for t in range(99)}
+views["bench"] = {"roles": ["bench-readers"], "under": ["images/bench/"]}
+writers = [{"roles": [f"team-{t:02d}"], "may": ["create"], "under": [f"images/team-{t:02d}/"]} for t in range(99)]
+print(json.dumps({"users": users, "writers": writers, "views": views}))
+PY
+  reader=user-0999:bench-reader-secret
+  declare -A dl_mbps cat_us
+  for r in $(seq "$RUNS"); do
+    for side in off on; do
+      if [ $side = on ]; then export ACCESS_FILE=$work/access.json; v=$T/v/bench; a=$reader; basic=(-u "$a")
+      else unset ACCESS_FILE; v=$T; a=-; basic=(); fi
+      t0=$(now); start_tomcat "$acc"; await_ready "$t0" > /dev/null
+      cat "$acc/images/$dl/rootfs.squashfs" > /dev/null
+      # Catalogue first, as clients do: it is the request that pays for the login's PBKDF2 check.
+      cat_us[$side]+=" $(tool latency "$v/streams/v1/images.json" 200 "$a" | sed -n 's/^us //p')"
+      read -r code t <<<"$(curl_up "${basic[@]}" "$v/images/$dl/rootfs.squashfs")"
+      [ "$code" = 200 ] || { echo "download through $v: $code" >&2; exit 1; }
+      dl_mbps[$side]+=" $(mbps "$t")"
+      log "run $r, access $side: download ${dl_mbps[$side]##* } MB/s"
+      stop_tomcat
+    done
+  done
+  unset ACCESS_FILE
+  row "download $XFER_MIB MiB through a private view (Basic), ACCESS_FILE: 100 views, 1000 users" "same server, no ACCESS_FILE, /images/" "${dl_mbps[on]}" "${dl_mbps[off]}" "MB/s" ">= 0.95x"
+  row "GET images.json of a private view (Basic, kept-alive), $BIG_VERSIONS versions, 100 views, 1000 users" "same server, no ACCESS_FILE, /streams/v1/" "${cat_us[on]}" "${cat_us[off]}" "us" "<= 1.05x"
+  python3 bench/report.py "$rows" "ROWS=access $CMD" "$mode" "$(nproc) cores" "$(cat /proc/loadavg)" "$work/r.md" "$work/r.json"
+  cat "$work/r.md"; exit 0
+fi
 tool file "$body" $((XFER_MIB * 1048576)) 42
 bytes=$((XFER_MIB * 1048576))
-curl_up() { curl -sS --max-time 600 -o /dev/null -w '%{http_code} %{time_total}\n' "$@"; }
-mbps() { python3 -c "print(f'{$bytes/$1/1e6:.1f}')"; }
 vid=0
 newdir() { vid=$((vid+1)); d="bench/up$vid/amd64/default/20260101_00:00"; } # sets d (no subshell: vid must count)
 put_t=(); put_n=(); mp_t=(); dd_n=()
