@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.logging.Logger;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.BCPGOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
@@ -12,7 +13,9 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
+import org.bouncycastle.openpgp.operator.PGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
 
 /**
  * Clear-signs documents as {@code gpg --clearsign} does (RFC 9580, section 7): the text as it is, with lines
@@ -22,16 +25,48 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
  */
 public final class ClearSigner {
 
-    private static final int HASH = HashAlgorithmTags.SHA512;
+    private static final Logger LOG = Logger.getLogger(ClearSigner.class.getName());
+    /**
+     * SHA-256, which the JDK computes with the CPU's SHA instructions: an 8 MB images.json hashes in about 5 ms,
+     * where Bouncy Castle's SHA-512 in Java took 22 ms and more. Every OpenPGP implementation verifies it.
+     */
+    private static final int HASH = HashAlgorithmTags.SHA256;
     private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] CLEARTEXT_HEADER = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
+    private static final byte[] CLEARTEXT_HEADER = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DASH_ESCAPE = {'-', ' '};
 
     private final SigningKey key;
+    private final boolean jdkSigns;
 
     public ClearSigner(SigningKey key) {
         this.key = key;
+        this.jdkSigns = jdkCanSign(key);
+    }
+
+    /**
+     * Whether the JDK's own providers sign with this key (RSA, ECDSA on NIST curves, Ed25519 and Ed448 do);
+     * Bouncy Castle's lightweight code signs with any other, only more slowly.
+     */
+    private static boolean jdkCanSign(SigningKey key) {
+        try {
+            PGPSignatureGenerator probe = new PGPSignatureGenerator(
+                    new JcaPGPContentSignerBuilder(key.publicKey().getAlgorithm(), HASH), key.publicKey());
+            probe.init(PGPSignature.BINARY_DOCUMENT, key.privateKey());
+            probe.update(new byte[] {'k'});
+            probe.generate();
+            return true;
+        } catch (PGPException | RuntimeException e) {
+            LOG.info("the JDK cannot sign with key " + key.fingerprint() + " (" + e.getMessage() + "): signing with "
+                    + "Bouncy Castle's own code, which is slower");
+            return false;
+        }
+    }
+
+    private PGPContentSignerBuilder signerBuilder() {
+        int algorithm = key.publicKey().getAlgorithm();
+        return jdkSigns ? new JcaPGPContentSignerBuilder(algorithm, HASH)
+                : new BcPGPContentSignerBuilder(algorithm, HASH);
     }
 
     public String fingerprint() {
@@ -40,8 +75,7 @@ public final class ClearSigner {
 
     public byte[] sign(byte[] text) {
         try {
-            PGPSignatureGenerator generator = new CanonicalTextSignatureGenerator(
-                    new BcPGPContentSignerBuilder(key.publicKey().getAlgorithm(), HASH), key.publicKey());
+            PGPSignatureGenerator generator = new CanonicalTextSignatureGenerator(signerBuilder(), key.publicKey());
             generator.init(PGPSignature.CANONICAL_TEXT_DOCUMENT, key.privateKey());
             PGPSignatureSubpacketGenerator subpackets = new PGPSignatureSubpacketGenerator();
             subpackets.setSignatureCreationTime(false, new Date());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the server signs, checked by Debian's gpgv with the public key Debian's gpg exports. */
 class ClearSignerTest {
@@ -79,6 +80,27 @@ class ClearSignerTest {
         // blanks that were not signed (a catalog has none).
         String recovered = (document + "\n").replaceAll("[ \t]+(?=\r?\n)", "");
         assertArrayEquals(recovered.getBytes(StandardCharsets.UTF_8), gpg.signedText(signed));
+    }
+
+    /**
+     * The JDK's providers sign with RSA and NIST-curve keys; a Brainpool key, which they do not know, is signed
+     * by Bouncy Castle's own code instead. gpgv accepts both.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rsa3072", "nistp256", "brainpoolP256r1"})
+    void everyKindOfKeySigns(String algorithm) throws Exception {
+        String userId = algorithm + " <" + algorithm + "@example.com>";
+        String other = gpg.generateKey(userId, PASSPHRASE, algorithm, "never", null);
+        Path otherKeyring = Files.write(dir.resolve(algorithm + ".gpg"), gpg.exportPublicKey(other));
+        Path secret = Files.write(dir.resolve(algorithm + ".asc"), gpg.exportSecretKey(other, PASSPHRASE));
+        ClearSigner signs = new ClearSigner(SigningKey.load(secret, dir.resolve("passphrase")));
+        Path signed = Files.write(dir.resolve(algorithm + ".sjson"), signs.sign(catalogOfLines(1000)
+                .getBytes(StandardCharsets.UTF_8)));
+
+        CommandResult verified = gpg.gpgv(otherKeyring, signed);
+
+        assertTrue(verified.ok(), verified::describe);
+        assertTrue(verified.stderr().contains(other), verified.stderr());
     }
 
     @Test

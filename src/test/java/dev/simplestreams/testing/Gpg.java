@@ -46,8 +46,13 @@ public final class Gpg implements AutoCloseable {
      * Returns its fingerprint.
      */
     public String generateKey(String userId, String passphrase, String expire, String fakedTime) {
+        return generateKey(userId, passphrase, "ed25519", expire, fakedTime);
+    }
+
+    /** As above, of {@code algorithm} (gpg's name: {@code ed25519}, {@code rsa3072}, {@code brainpoolP256r1}). */
+    public String generateKey(String userId, String passphrase, String algorithm, String expire, String fakedTime) {
         List<String> command = base(passphrase, fakedTime);
-        command.addAll(List.of("--quick-gen-key", userId, "ed25519", "sign", expire));
+        command.addAll(List.of("--quick-gen-key", userId, algorithm, "sign", expire));
         cli.run(command).orThrow();
         String colons = cli.check("gpg", "--batch", "--with-colons", "--fingerprint", "=" + userId);
         for (String line : colons.split("\n")) {
