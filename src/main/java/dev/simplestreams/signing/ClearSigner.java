@@ -75,40 +75,70 @@ public final class ClearSigner {
 
     public byte[] sign(byte[] text) {
         try {
-            PGPSignatureGenerator generator = new CanonicalTextSignatureGenerator(signerBuilder(), key.publicKey());
+            CanonicalTextSignatureGenerator generator = new CanonicalTextSignatureGenerator(signerBuilder(),
+                    key.publicKey());
             generator.init(PGPSignature.CANONICAL_TEXT_DOCUMENT, key.privateKey());
             PGPSignatureSubpacketGenerator subpackets = new PGPSignatureSubpacketGenerator();
             subpackets.setSignatureCreationTime(false, new Date());
             subpackets.setIssuerFingerprint(false, key.publicKey());
             generator.setHashedSubpackets(subpackets.generate());
-            ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + text.length / 64 + 1024);
-            // The cleartext frame is written here rather than through ArmoredOutputStream's cleartext mode,
-            // which takes the text one byte per call and made signing a catalogue of 10,000 versions ten times
-            // slower than hashing it; the signature block itself is armored by Bouncy Castle.
-            out.write(CLEARTEXT_HEADER);
-            int start = 0;
-            for (int i = 0; i <= text.length; i++) {
-                if (i == text.length || text[i] == '\n') {
-                    if (start > 0) {
-                        generator.update(CRLF);
-                    }
-                    generator.update(text, start, CanonicalText.withoutTrailingBlanks(text, start, i) - start);
-                    if (i > start && text[start] == '-') {
-                        out.write(DASH_ESCAPE);
-                    }
-                    out.write(text, start, i - start);
-                    out.write('\n');
-                    start = i + 1;
+            int dashLines = 0;
+            for (int start = 0, end = -1; end < text.length; start = end + 1) {
+                end = CanonicalText.lineEnd(text, start);
+                if (start > 0) {
+                    generator.update(CRLF);
+                }
+                int signedEnd = CanonicalText.withoutTrailingBlanks(text, start, end);
+                generator.updateLine(text, start, signedEnd - start,
+                        CanonicalText.hasCarriageReturn(text, start, signedEnd));
+                if (end > start && text[start] == '-') {
+                    dashLines++;
                 }
             }
-            ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out);
-            generator.generate().encode(new BCPGOutputStream(armored));
-            armored.close();
-            return out.toByteArray();
+            return frame(text, dashLines, armored(generator.generate()));
         } catch (PGPException e) {
             throw new IllegalStateException("signing with key " + key.fingerprint() + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The cleartext frame, written here rather than through ArmoredOutputStream's cleartext mode, which takes the
+     * text one byte per call, and into an array of its exact size: the catalogue is copied once. Each line ends
+     * with a line ending, the last one too.
+     */
+    private static byte[] frame(byte[] text, int dashLines, byte[] signature) {
+        byte[] framed = new byte[CLEARTEXT_HEADER.length + text.length + 2 * dashLines + 1 + signature.length];
+        System.arraycopy(CLEARTEXT_HEADER, 0, framed, 0, CLEARTEXT_HEADER.length);
+        int at = CLEARTEXT_HEADER.length;
+        if (dashLines == 0) {
+            System.arraycopy(text, 0, framed, at, text.length);
+            at += text.length;
+        } else {
+            for (int start = 0, end = -1; end < text.length; start = end + 1) {
+                end = CanonicalText.lineEnd(text, start);
+                if (end > start && text[start] == '-') {
+                    framed[at++] = DASH_ESCAPE[0];
+                    framed[at++] = DASH_ESCAPE[1];
+                }
+                System.arraycopy(text, start, framed, at, end - start);
+                at += end - start;
+                if (end < text.length) {
+                    framed[at++] = '\n';
+                }
+            }
+        }
+        framed[at++] = '\n';
+        System.arraycopy(signature, 0, framed, at, signature.length);
+        return framed;
+    }
+
+    private static byte[] armored(PGPSignature signature) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out);
+        signature.encode(new BCPGOutputStream(armored));
+        armored.close();
+        return out.toByteArray();
     }
 }
