@@ -25,8 +25,14 @@ public final class AccessRules {
     /** Bounds the memory of checked logins; reaching it only means checking PBKDF2 again. */
     private static final int REMEMBERED_LOGINS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Compared against when the user is unknown, so that an unknown name takes as long as a wrong password. */
-    private static final String UNKNOWN_USER_HASH = PasswordHashes.hash("no such user");
+
+    /**
+     * Compared against when the user is unknown, so that an unknown name takes as long as a wrong password. Made
+     * at the first login, not when the class loads: a PBKDF2 run cost every start about 0.2 s.
+     */
+    private static final class UnknownUser {
+        static final String HASH = PasswordHashes.hash("no such user");
+    }
 
     static final AccessRules NONE = new AccessRules(Map.of(), List.of(), Map.of(), Map.of(), null);
 
@@ -62,7 +68,7 @@ public final class AccessRules {
         if (user != null && checkedLogins.contains(key)) {
             return Optional.of(caller(name, user));
         }
-        boolean matches = PasswordHashes.matches(password, user == null ? UNKNOWN_USER_HASH : user.passwordHash());
+        boolean matches = PasswordHashes.matches(password, user == null ? UnknownUser.HASH : user.passwordHash());
         if (user == null || !matches) {
             return Optional.empty();
         }
