@@ -10,19 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.simplestreams.testing.Digests;
-import dev.simplestreams.testing.NginxTlsProxy;
+import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.RootFiles;
-import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +40,7 @@ class CorruptUpstreamIT {
     private Path work;
     private Path tree;
     private Path data;
-    private NginxTlsProxy nginx;
+    private StaticUpstream upstream;
     private TomcatServer server;
 
     @BeforeAll
@@ -64,53 +60,31 @@ class CorruptUpstreamIT {
         Files.write(wrong, bytes);
         Path truncated = tree.resolve("images/busybox/truncated/amd64/default/" + V1 + "/rootfs.squashfs");
         Files.write(truncated, Arrays.copyOf(Files.readAllBytes(truncated), 5));
-        Files.createDirectories(tree.resolve("streams/v1"));
-        Files.writeString(tree.resolve("streams/v1/index.json"), """
-                {"format": "index:1.0", "index": {"images": {"datatype": "image-downloads", "format": "products:1.0",
-                 "path": "streams/v1/images.json", "products": ["x"]}}}""");
-        ObjectNode images = JSON.createObjectNode().put("content_id", "images").put("datatype", "image-downloads")
-                .put("format", "products:1.0");
-        images.set("products", products);
-        Files.write(tree.resolve("streams/v1/images.json"), JSON.writeValueAsBytes(images));
-
-        TestCa ca = TestCa.create(work.resolve("ca"));
-        nginx = NginxTlsProxy.serveDirectory(work.resolve("nginx"), ca, tree);
-        Path config = work.resolve("mirror.yaml");
-        Files.writeString(config, "ca_file: " + ca.caCert() + "\nremotes:\n  - {name: static, url: '"
-                + nginx.httpsUrl() + "/'}\n");
-        server = TomcatServer.start(data, Map.of("MIRROR_CONFIG", config.toString(), "INDEX_QUIET_MS", "100",
-                "UPLOAD_USER", Downstream.USER, "UPLOAD_PASSWORD", Downstream.PASSWORD));
+        StaticUpstream.writeCatalog(tree, products);
+        upstream = StaticUpstream.serve(work, tree, "static", "");
+        server = TomcatServer.start(data, Map.of("MIRROR_CONFIG", upstream.config().toString(),
+                "INDEX_QUIET_MS", "100", "UPLOAD_USER", Downstream.USER, "UPLOAD_PASSWORD", Downstream.PASSWORD));
         await(server.uri("/streams/v1/images.json"), body -> body.contains(GOOD));
     }
 
     /** The product as a simplestreams writer would list it: sizes and hashes of the files as they were. */
     private static JsonNode product(String id, Path dir) throws Exception {
         String[] p = id.split(":");
-        String base = "images/" + id.replace(':', '/') + "/" + V1 + "/";
-        byte[] meta = Files.readAllBytes(dir.resolve("lxd.tar.xz"));
-        byte[] root = Files.readAllBytes(dir.resolve("rootfs.squashfs"));
-        ObjectNode items = JSON.createObjectNode();
-        items.putObject("lxd.tar.xz").put("ftype", "lxd.tar.xz").put("path", base + "lxd.tar.xz")
-                .put("size", meta.length).put("sha256", Digests.sha256(meta))
-                .put("combined_squashfs_sha256", Digests.sha256(meta, root));
-        items.putObject("rootfs.squashfs").put("ftype", "squashfs").put("path", base + "rootfs.squashfs")
-                .put("size", root.length).put("sha256", Digests.sha256(root));
         ObjectNode product = JSON.createObjectNode().put("os", p[0]).put("release", p[1]).put("arch", p[2])
                 .put("variant", p[3]).put("aliases", p[0] + "/" + p[1]);
-        product.putObject("versions").putObject(V1).set("items", items);
+        product.putObject("versions").putObject(V1).set("items", StaticUpstream.splitItems(
+                "images/" + id.replace(':', '/') + "/" + V1 + "/", dir, "rootfs.squashfs"));
         return product;
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {server, nginx}) {
+        for (AutoCloseable part : new AutoCloseable[] {server, upstream}) {
             if (part != null) {
                 part.close();
             }
         }
-        try (Stream<Path> walk = Files.walk(work)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestRepository.deleteTree(work);
     }
 
     /** Mirroring nothing without a word would go unnoticed; the log says what is wrong with the file. */
@@ -129,7 +103,7 @@ class CorruptUpstreamIT {
         await(server.uri("/status"), body -> body.contains("truncated file upstream"));
         JsonNode status = Downstream.remoteStatus(server);
         String problems = status.get("problems").toString();
-        assertTrue(problems.contains(nginx.httpsUrl() + "/images/busybox/wronghash/amd64/default/20261101_10:00/"
+        assertTrue(problems.contains(upstream.url() + "/images/busybox/wronghash/amd64/default/20261101_10:00/"
                 + "rootfs.squashfs") && problems.contains("the catalogue says"), problems);
         assertTrue(problems.contains("/images/busybox/truncated/amd64/default/20261101_10:00/rootfs.squashfs")
                 && problems.contains("served 5 bytes"), problems);
@@ -141,7 +115,7 @@ class CorruptUpstreamIT {
         Files.writeString(tree.resolve("streams/v1/images.json"), "{\"products\": {\"broken");
         Downstream.sync(server);
         String problemsNow = Downstream.remoteStatus(server).get("problems").toString();
-        assertTrue(problemsNow.contains(nginx.httpsUrl() + "/streams/v1/images.json")
+        assertTrue(problemsNow.contains(upstream.url() + "/streams/v1/images.json")
                 && problemsNow.contains("is not valid JSON"), problemsNow);
         assertEquals(before, get(server.uri("/streams/v1/images.json")).body(), "the catalogue is unchanged");
         assertTrue(Files.exists(data.resolve("images/busybox/good/amd64/default/" + V1 + "/rootfs.squashfs")));

@@ -10,20 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.Digests;
-import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.RootFiles;
-import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +43,7 @@ class MirrorDeltaIT {
     private Path work;
     private Path tree;
     private Path data;
-    private NginxTlsProxy nginx;
+    private StaticUpstream upstream;
     private TomcatServer server;
 
     @BeforeAll
@@ -60,7 +57,8 @@ class MirrorDeltaIT {
         for (int i = 0; i < UPSTREAM.size(); i++) {
             body[1000 * i] ^= 1;
             Path dir = Trees.splitImage(tree, PRODUCT, UPSTREAM.get(i), RootFiles.squashfs(body));
-            versions.set(UPSTREAM.get(i), JSON.createObjectNode().set("items", items(dir, UPSTREAM.get(i))));
+            versions.set(UPSTREAM.get(i), JSON.createObjectNode().set("items",
+                    StaticUpstream.splitItems(DIR + UPSTREAM.get(i) + "/", dir, "root.squashfs")));
         }
         Path newest = dir(UPSTREAM.get(2));
         for (String base : UPSTREAM.subList(0, 2)) {
@@ -84,23 +82,13 @@ class MirrorDeltaIT {
         ObjectNode product = JSON.createObjectNode().put("os", "busybox").put("release", "delta")
                 .put("arch", "amd64").put("variant", "default").put("aliases", "busybox/delta");
         product.set("versions", versions);
-        ObjectNode images = JSON.createObjectNode().put("content_id", "images").put("datatype", "image-downloads")
-                .put("format", "products:1.0");
-        images.putObject("products").set(PRODUCT, product);
-        Files.createDirectories(tree.resolve("streams/v1"));
-        Files.writeString(tree.resolve("streams/v1/index.json"), """
-                {"format": "index:1.0", "index": {"images": {"datatype": "image-downloads", "format": "products:1.0",
-                 "path": "streams/v1/images.json", "products": ["x"]}}}""");
-        Files.write(tree.resolve("streams/v1/images.json"), JSON.writeValueAsBytes(images));
-
-        TestCa ca = TestCa.create(work.resolve("ca"));
-        nginx = NginxTlsProxy.serveDirectory(work.resolve("nginx"), ca, tree);
-        Path config = work.resolve("mirror.yaml");
-        Files.writeString(config, "ca_file: " + ca.caCert() + "\nremotes:\n  - {name: static, url: '"
-                + nginx.httpsUrl() + "/'}\n");
+        ObjectNode products = JSON.createObjectNode();
+        products.set(PRODUCT, product);
+        StaticUpstream.writeCatalog(tree, products);
+        upstream = StaticUpstream.serve(work, tree, "static", "");
         // Generation off: every delta here is the upstream's.
-        server = TomcatServer.start(data, Map.of("MIRROR_CONFIG", config.toString(), "INDEX_QUIET_MS", "100",
-                "DELTAS", "off"));
+        server = TomcatServer.start(data, Map.of("MIRROR_CONFIG", upstream.config().toString(),
+                "INDEX_QUIET_MS", "100", "DELTAS", "off"));
         await(server.uri("/streams/v1/images.json"), catalogue -> catalogue.contains(LOCAL.get(2)));
     }
 
@@ -108,29 +96,14 @@ class MirrorDeltaIT {
         return tree.resolve(DIR + upstreamVersion);
     }
 
-    private static ObjectNode items(Path dir, String version) throws Exception {
-        String base = DIR + version + "/";
-        byte[] meta = Files.readAllBytes(dir.resolve("lxd.tar.xz"));
-        byte[] root = Files.readAllBytes(dir.resolve("rootfs.squashfs"));
-        ObjectNode items = JSON.createObjectNode();
-        items.putObject("lxd.tar.xz").put("ftype", "lxd.tar.xz").put("path", base + "lxd.tar.xz")
-                .put("size", meta.length).put("sha256", Digests.sha256(meta))
-                .put("combined_squashfs_sha256", Digests.sha256(meta, root));
-        items.putObject("root.squashfs").put("ftype", "squashfs").put("path", base + "rootfs.squashfs")
-                .put("size", root.length).put("sha256", Digests.sha256(root));
-        return items;
-    }
-
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {server, nginx}) {
+        for (AutoCloseable part : new AutoCloseable[] {server, upstream}) {
             if (part != null) {
                 part.close();
             }
         }
-        try (Stream<Path> walk = Files.walk(work)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestRepository.deleteTree(work);
     }
 
     @Test
@@ -150,7 +123,7 @@ class MirrorDeltaIT {
         assertFalse(items.has(lying), items.toString());
         assertFalse(Files.exists(data.resolve(DIR + LOCAL.get(2) + "/" + lying)), "no trace of the bad delta");
         String problems = Downstream.remoteStatus(server).get("problems").toString();
-        assertTrue(problems.contains(nginx.httpsUrl() + "/" + DIR + UPSTREAM.get(2) + "/delta-" + UPSTREAM.get(0)
+        assertTrue(problems.contains(upstream.url() + "/" + DIR + UPSTREAM.get(2) + "/delta-" + UPSTREAM.get(0)
                 + ".vcdiff") && problems.contains("the catalogue says") && problems.contains("delta not mirrored"),
                 problems);
     }

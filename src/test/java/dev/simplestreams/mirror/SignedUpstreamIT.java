@@ -11,15 +11,12 @@ import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.testing.Gpg;
-import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.RootFiles;
-import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +47,7 @@ class SignedUpstreamIT {
     private String strangerKey;
     private String expiredKey;
     private byte[] goodImages;
-    private NginxTlsProxy nginx;
+    private StaticUpstream upstream;
     private TomcatServer server;
     private int changes;
 
@@ -79,13 +76,9 @@ class SignedUpstreamIT {
         Files.write(tree.resolve("streams/v1/index.sjson"), goodIndex);
         Files.write(images(), goodImages);
 
-        TestCa ca = TestCa.create(work.resolve("ca"));
-        nginx = NginxTlsProxy.serveDirectory(work.resolve("nginx"), ca, tree);
-        Path config = work.resolve("mirror.yaml");
-        Files.writeString(config, "ca_file: " + ca.caCert() + "\nremotes:\n  - {name: signed, url: '"
-                + nginx.httpsUrl() + "/', keyring: '" + keyring + "'}\n");
-        server = TomcatServer.start(data, Map.of("MIRROR_CONFIG", config.toString(), "INDEX_QUIET_MS", "100",
-                "UPLOAD_USER", Downstream.USER, "UPLOAD_PASSWORD", Downstream.PASSWORD));
+        upstream = StaticUpstream.serve(work, tree, "signed", ", keyring: '" + keyring + "'");
+        server = TomcatServer.start(data, Map.of("MIRROR_CONFIG", upstream.config().toString(),
+                "INDEX_QUIET_MS", "100", "UPLOAD_USER", Downstream.USER, "UPLOAD_PASSWORD", Downstream.PASSWORD));
         await(server.uri("/streams/v1/images.json"), body -> body.contains(SIGNED));
     }
 
@@ -99,14 +92,12 @@ class SignedUpstreamIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {server, nginx, gpg}) {
+        for (AutoCloseable part : new AutoCloseable[] {server, upstream, gpg}) {
             if (part != null) {
                 part.close();
             }
         }
-        try (Stream<Path> walk = Files.walk(work)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestRepository.deleteTree(work);
     }
 
     Stream<Arguments> badUpstreams() {
@@ -146,7 +137,7 @@ class SignedUpstreamIT {
             Downstream.sync(server);
 
             String problems = Downstream.remoteStatus(server).get("problems").toString();
-            assertTrue(problems.contains(nginx.httpsUrl() + "/streams/v1/images.sjson") && problems.contains(reason),
+            assertTrue(problems.contains(upstream.url() + "/streams/v1/images.sjson") && problems.contains(reason),
                     problems);
             assertEquals(before, get(server.uri("/streams/v1/images.json")).body(), "the catalogue is unchanged");
             assertTrue(Files.exists(mirrored), "the mirrored image stays");
