@@ -47,8 +47,10 @@ public final class WriteScope {
                     rule.prefixes().stream().filter(p -> !granted.contains(p)).forEach(granted::add);
                 }
             }
+            // Roles a realm lists by name are named here too, so that a refusal tells every place allowed.
             String scopeRole = scopeRole(operation, "");
-            caller.listed().stream().sorted().filter(role -> role.startsWith(scopeRole + EVERYTHING) && role.endsWith("/"))
+            caller.listed().stream().sorted()
+                    .filter(role -> role.startsWith(scopeRole + EVERYTHING) && role.endsWith("/"))
                     .map(role -> role.substring(scopeRole.length())).filter(p -> !granted.contains(p))
                     .forEach(granted::add);
             prefixes.put(operation, List.copyOf(granted));

@@ -37,7 +37,6 @@ public final class PageServlet extends HttpServlet {
                 last = page;
             }
         }
-        // The commands name the host the viewer used: a shared cache must not hand them to someone else.
         write(request, response, page.html(), "no-cache");
     }
 
@@ -72,6 +71,7 @@ public final class PageServlet extends HttpServlet {
         response.setContentType("text/html");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", cacheControl);
+        // The commands name the host the viewer used: a shared cache must not hand them to someone else.
         response.setHeader("Vary", "Host, X-Forwarded-Host, X-Forwarded-Proto");
         response.setHeader("Content-Security-Policy", CatalogPage.CONTENT_SECURITY_POLICY);
         response.setHeader("X-Content-Type-Options", "nosniff");

@@ -23,12 +23,12 @@ class AnonymousStatusTest {
 
     @Test
     void theMirrorsProblemsSkipsAndDeletionsKeepOnlyWhatTheRootShows() throws AccessFileException {
-        MirrorService.Status status = new MirrorService.Status(3600, true, false, List.of(new MirrorService.RemoteStatus(
-                "upstream", "https://images.example.com/", "idle", null, null, null,
-                "sync failed here: https://images.example.com/images/team-a/app/x: 404", null, 2, 10,
-                List.of(problem(SECRET, "not mirrored: conflict"), problem(OPEN, "not mirrored: conflict"),
-                        problem("upstream product team-a:app", "not mirrored: bad name")),
-                List.of(problem("https://images.example.com/" + SECRET + "/lxd.tar.xz", "not mirrored")))),
+        MirrorService.Status status = new MirrorService.Status(3600, true, false, List.of(
+                new MirrorService.RemoteStatus("upstream", "https://images.example.com/", "idle", null, null, null,
+                        "sync failed here: https://images.example.com/images/team-a/app/x: 404", null, 2, 10,
+                        List.of(problem(SECRET, "not mirrored: conflict"), problem(OPEN, "not mirrored: conflict"),
+                                problem("upstream product team-a:app", "not mirrored: bad name")),
+                        List.of(problem("https://images.example.com/" + SECRET + "/lxd.tar.xz", "not mirrored")))),
                 Map.of(SECRET, "2026-12-01T02:00:00Z", OPEN, "2026-12-01T02:00:00Z"));
 
         MirrorService.Status shown = new AnonymousStatus(rules()).mirror(status);
