@@ -43,7 +43,9 @@ class PageIT {
         DemoTree.writeHostile(data);
         server = TomcatServer.start(data, Map.of("UPLOAD_USER", "uploader", "UPLOAD_PASSWORD", "secret",
                 "INDEX_QUIET_MS", "100"));
-        waitFor("/", "evil/one");
+        // The product's row, not just its name: the problem list names evil/one too, before the product is in.
+        // Written last, its files settle last: once it is listed, the whole tree is.
+        waitFor("/", "data-product=\"evil:one:amd64:default\"");
     }
 
     @AfterAll
