@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ class DeterminismContractTest {
         TestRepository.Scan before = repo.scan();
         repo.containerImage("zeta:1:amd64:default", V1);
         repo.scan();
-        TestRepository.deleteTree(repo.root().resolve("images/zeta"));
+        Trees.deleteTree(repo.root().resolve("images/zeta"));
 
         TestRepository.Scan after = repo.scan();
 

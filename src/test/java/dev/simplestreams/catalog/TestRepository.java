@@ -160,18 +160,6 @@ public final class TestRepository {
         }
     }
 
-    /** Deletes a file or a directory tree, as {@code rm -rf} would. */
-    public static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     /** A real tar.xz whose metadata.yaml matches the product id (architecture in its kernel spelling). */
     public static byte[] metadataTarball(String product) {
         String[] p = product.split(":");

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Architectures;
-import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.ContainerDaemon;
 import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.IncusDaemon;
@@ -16,6 +15,7 @@ import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.Trees;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,14 +106,7 @@ class DeltaRefreshIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {lxd, incus, proxy, server}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        if (work != null) {
-            TestRepository.deleteTree(work);
-        }
+        Trees.closeAndDelete(work, lxd, incus, proxy, server);
     }
 
     Stream<ContainerDaemon> daemons() {

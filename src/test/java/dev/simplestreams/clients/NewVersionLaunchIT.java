@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.Architectures;
-import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.CommandResult;
 import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.Trees;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,7 +85,7 @@ class NewVersionLaunchIT {
                 lxd.lxc("delete", "--force", "c-fresh");
             }
         } finally {
-            TestRepository.deleteTree(work);
+            Trees.deleteTree(work);
         }
     }
 

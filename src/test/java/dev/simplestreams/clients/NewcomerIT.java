@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.CommandResult;
 import dev.simplestreams.testing.StockTomcat;
+import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,7 +112,7 @@ class NewcomerIT {
         } finally {
             Cli.stop(server.toHandle(), Duration.ofSeconds(20));
             // run.sh keeps one CATALINA_BASE per port; this port's is of no use to anyone.
-            TestRepository.deleteTree(Path.of(".run/base-" + httpPort));
+            Trees.deleteTree(Path.of(".run/base-" + httpPort));
         }
     }
 

@@ -18,6 +18,7 @@ import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,16 +115,7 @@ class PrivateViewsIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {lxd, incus, proxy, proxyOn443, server}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        if (work != null) {
-            try (Stream<Path> walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Trees.closeAndDelete(work, lxd, incus, proxy, proxyOn443, server);
     }
 
     Stream<ContainerDaemon> daemons() {

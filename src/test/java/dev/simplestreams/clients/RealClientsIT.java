@@ -16,6 +16,7 @@ import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -125,16 +126,7 @@ class RealClientsIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {lxd, incus, proxy, server}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        if (work != null) {
-            try (Stream<Path> walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Trees.closeAndDelete(work, lxd, incus, proxy, server);
     }
 
     Stream<ContainerDaemon> daemons() {

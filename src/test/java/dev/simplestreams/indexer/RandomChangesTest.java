@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Eventually;
+import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ class RandomChangesTest {
                     return "skip";
                 }
                 Path gone = pick(random, existing);
-                TestRepository.deleteTree(gone);
+                Trees.deleteTree(gone);
                 return "delete " + gone;
             }
             case 4 -> {

@@ -9,6 +9,7 @@ import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Eventually;
+import dev.simplestreams.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -97,7 +98,7 @@ class WatchedTreeTest {
         Files.delete(repo.file(UBUNTU, V2, "rootfs.squashfs"));
         awaitVersions(UBUNTU, Set.of(V1));
 
-        TestRepository.deleteTree(repo.root().resolve("images/ubuntu"));
+        Trees.deleteTree(repo.root().resolve("images/ubuntu"));
         awaitVersions(UBUNTU, Set.of());
     }
 

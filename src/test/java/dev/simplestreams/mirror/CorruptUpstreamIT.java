@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.RootFiles;
 import dev.simplestreams.testing.TomcatServer;
 import dev.simplestreams.testing.Trees;
@@ -79,12 +78,7 @@ class CorruptUpstreamIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {server, upstream}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        TestRepository.deleteTree(work);
+        Trees.closeAndDelete(work, server, upstream);
     }
 
     /** Mirroring nothing without a word would go unnoticed; the log says what is wrong with the file. */

@@ -16,6 +16,7 @@ import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.TestCa;
 import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -96,16 +97,7 @@ class IncusSimplestreamsIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {downstreamTls, upstreamTls, downstream}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        if (work != null) {
-            try (Stream<Path> walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Trees.closeAndDelete(work, downstreamTls, upstreamTls, downstream);
     }
 
     @Test

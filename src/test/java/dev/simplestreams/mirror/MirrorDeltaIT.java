@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.Digests;
 import dev.simplestreams.testing.RootFiles;
@@ -98,12 +97,7 @@ class MirrorDeltaIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {server, upstream}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        TestRepository.deleteTree(work);
+        Trees.closeAndDelete(work, server, upstream);
     }
 
     @Test

@@ -106,16 +106,7 @@ class MirrorIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {downstreamTls, upstreamTls, downstream, upstream}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        if (work != null) {
-            try (var walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Trees.closeAndDelete(work, downstreamTls, upstreamTls, downstream, upstream);
     }
 
     @Test

@@ -92,12 +92,7 @@ class SignedUpstreamIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {server, upstream, gpg}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-        TestRepository.deleteTree(work);
+        Trees.closeAndDelete(work, server, upstream, gpg);
     }
 
     Stream<Arguments> badUpstreams() {

@@ -171,7 +171,7 @@ public abstract class ContainerDaemon implements AutoCloseable {
             if (Files.isDirectory(cache)) {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(cache)) {
                     for (Path entry : entries) {
-                        ImageFactory.deleteTree(entry);
+                        Trees.deleteTree(entry);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot clear " + cache, e);

@@ -8,9 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Builds tiny but real LXD/Incus images with the same tools image builders use, so that the daemons accept and
@@ -45,7 +43,7 @@ public final class ImageFactory {
             tar(stage, out, creationDate, "-J", "metadata.yaml", "templates");
             return out;
         } finally {
-            deleteTree(stage);
+            Trees.deleteTree(stage);
         }
     }
 
@@ -133,7 +131,7 @@ public final class ImageFactory {
             tar(stage, out, creationDate, "--use-compress-program=gzip -n", "metadata.yaml", "rootfs", "templates");
             return out;
         } finally {
-            deleteTree(stage);
+            Trees.deleteTree(stage);
         }
     }
 
@@ -205,18 +203,5 @@ public final class ImageFactory {
         Path file = dir.resolve(relative);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 }

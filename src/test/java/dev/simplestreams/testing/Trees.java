@@ -2,10 +2,13 @@ package dev.simplestreams.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -115,5 +118,31 @@ public final class Trees {
     public static void awaitFirstCatalogue(Path root) {
         Path index = root.resolve("streams/v1/index.json");
         Eventually.await("the first catalogue under " + root, () -> Files.exists(index), Boolean::booleanValue);
+    }
+
+    /** Deletes {@code root} and everything below it, if it exists. */
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    /** A test class's teardown: closes each part that was started (null: never started), then deletes {@code work}. */
+    public static void closeAndDelete(Path work, AutoCloseable... parts) throws Exception {
+        for (AutoCloseable part : parts) {
+            if (part != null) {
+                part.close();
+            }
+        }
+        if (work != null) {
+            deleteTree(work);
+        }
     }
 }
