@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +62,7 @@ class DeltaRefreshIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createTempDirectory(Path.of("/tmp"), "dr");
-        // The container's root (uid 100000) must traverse the path to the rootfs.
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        work = ImageFactory.workDirForContainers("dr");
         Path data = work.resolve("data");
         Path rootfs = ImageFactory.rootfsDir(work.resolve("rootfs"));
         long created = 1_761_991_200L;

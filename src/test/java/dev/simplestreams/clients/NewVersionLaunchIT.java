@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +38,7 @@ class NewVersionLaunchIT {
 
     @Test
     void aVersionTheDaemonHasNotSeenYetIsLaunchedByExportAndImport() throws Exception {
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "nv");
-        // The container's root (uid 100000) must traverse the path to the rootfs.
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        Path work = ImageFactory.workDirForContainers("nv");
         Path data = work.resolve("data");
         Path rootfs = ImageFactory.rootfsDir(work.resolve("rootfs"));
         Path old = Files.createDirectories(data.resolve("images/busybox/old/" + ARCH + "/default/20261101_10:00"));

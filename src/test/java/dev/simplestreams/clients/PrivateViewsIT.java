@@ -27,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +65,7 @@ class PrivateViewsIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createTempDirectory(Path.of("/tmp"), "pv");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        work = ImageFactory.workDirForContainers("pv");
         Path data = work.resolve("data");
         Path rootfs = ImageFactory.rootfsDir(work.resolve("rootfs"));
         for (String release : List.of("a", "b", "pub")) {

@@ -23,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,9 +65,7 @@ class RealClientsIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createTempDirectory(Path.of("/tmp"), "rc");
-        // The containers' root (uid 100000) must traverse the path to the rootfs.
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        work = ImageFactory.workDirForContainers("rc");
         Path data = work.resolve("data");
         Path rootfs = ImageFactory.rootfsDir(work.resolve("rootfs"));
         long created = 1_761_991_200L; // 2025-11-01 10:00 UTC

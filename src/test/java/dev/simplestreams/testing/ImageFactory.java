@@ -48,6 +48,16 @@ public final class ImageFactory {
     }
 
     /**
+     * A new directory under /tmp for a test's tree and images, whose path the containers' root (uid 100000 in
+     * the daemons' user namespace) can traverse to reach a root filesystem inside it.
+     */
+    public static Path workDirForContainers(String prefix) throws IOException {
+        Path work = Files.createTempDirectory(Path.of("/tmp"), prefix);
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        return work;
+    }
+
+    /**
      * A minimal root filesystem: Debian's static busybox with a link for every applet at its usual path (so
      * /sbin/init and /bin/sh exist), and the directories and /etc files LXD and Incus expect in a container.
      */
