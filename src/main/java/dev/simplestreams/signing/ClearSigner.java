@@ -11,11 +11,9 @@ import org.bouncycastle.bcpg.BCPGOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPSignature;
-import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
 import org.bouncycastle.openpgp.operator.PGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
-import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
 
 /**
  * Clear-signs documents as {@code gpg --clearsign} does (RFC 9580, section 7): the text as it is, with lines
@@ -37,36 +35,19 @@ public final class ClearSigner {
     private static final byte[] DASH_ESCAPE = {'-', ' '};
 
     private final SigningKey key;
-    private final boolean jdkSigns;
+    private final SingleDigestSigner jdkSigner;
 
     public ClearSigner(SigningKey key) {
         this.key = key;
-        this.jdkSigns = jdkCanSign(key);
-    }
-
-    /**
-     * Whether the JDK's own providers sign with this key (RSA, ECDSA on NIST curves, Ed25519 and Ed448 do);
-     * Bouncy Castle's lightweight code signs with any other, only more slowly.
-     */
-    private static boolean jdkCanSign(SigningKey key) {
-        try {
-            PGPSignatureGenerator probe = new PGPSignatureGenerator(
-                    new JcaPGPContentSignerBuilder(key.publicKey().getAlgorithm(), HASH), key.publicKey());
-            probe.init(PGPSignature.BINARY_DOCUMENT, key.privateKey());
-            probe.update(new byte[] {'k'});
-            probe.generate();
-            return true;
-        } catch (PGPException | RuntimeException e) {
-            LOG.info("the JDK cannot sign with key " + key.fingerprint() + " (" + e.getMessage() + "): signing with "
-                    + "Bouncy Castle's own code, which is slower");
-            return false;
+        this.jdkSigner = SingleDigestSigner.forKey(key.privateKey(), key.publicKey().getAlgorithm());
+        if (jdkSigner == null) {
+            LOG.info("the JDK cannot sign with key " + key.fingerprint() + ": signing with Bouncy Castle's own code, "
+                    + "which is slower");
         }
     }
 
     private PGPContentSignerBuilder signerBuilder() {
-        int algorithm = key.publicKey().getAlgorithm();
-        return jdkSigns ? new JcaPGPContentSignerBuilder(algorithm, HASH)
-                : new BcPGPContentSignerBuilder(algorithm, HASH);
+        return jdkSigner != null ? jdkSigner : new BcPGPContentSignerBuilder(key.publicKey().getAlgorithm(), HASH);
     }
 
     public String fingerprint() {

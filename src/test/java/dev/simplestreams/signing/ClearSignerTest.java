@@ -83,24 +83,26 @@ class ClearSignerTest {
     }
 
     /**
-     * The JDK's providers sign with RSA and NIST-curve keys; a Brainpool key, which they do not know, is signed
-     * by Bouncy Castle's own code instead. gpgv accepts both.
+     * The JDK's providers sign with Ed25519, RSA and NIST-curve keys over the one digest; a Brainpool key, which
+     * they do not know, is signed by Bouncy Castle's own code instead. gpgv accepts both.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"rsa3072", "nistp256", "brainpoolP256r1"})
+    @ValueSource(strings = {"ed25519", "rsa3072", "nistp256", "brainpoolP256r1"})
     void everyKindOfKeySigns(String algorithm) throws Exception {
         String userId = algorithm + " <" + algorithm + "@example.com>";
         String other = gpg.generateKey(userId, PASSPHRASE, algorithm, "never", null);
         Path otherKeyring = Files.write(dir.resolve(algorithm + ".gpg"), gpg.exportPublicKey(other));
         Path secret = Files.write(dir.resolve(algorithm + ".asc"), gpg.exportSecretKey(other, PASSPHRASE));
-        ClearSigner signs = new ClearSigner(SigningKey.load(secret, dir.resolve("passphrase")));
-        Path signed = Files.write(dir.resolve(algorithm + ".sjson"), signs.sign(catalogOfLines(1000)
+        SigningKey key = SigningKey.load(secret, dir.resolve("passphrase"));
+        Path signed = Files.write(dir.resolve(algorithm + ".sjson"), new ClearSigner(key).sign(catalogOfLines(1000)
                 .getBytes(StandardCharsets.UTF_8)));
 
         CommandResult verified = gpg.gpgv(otherKeyring, signed);
 
         assertTrue(verified.ok(), verified::describe);
         assertTrue(verified.stderr().contains(other), verified.stderr());
+        assertEquals(!algorithm.startsWith("brainpool"),
+                SingleDigestSigner.forKey(key.privateKey(), key.publicKey().getAlgorithm()) != null);
     }
 
     @Test
