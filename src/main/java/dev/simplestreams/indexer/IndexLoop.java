@@ -48,17 +48,21 @@ final class IndexLoop {
     private final Handover handover;
     private final CatalogFollower follower;
     private final UploadLeftovers leftovers;
+    private final LastPublication lastPublication;
     private final RunStatistics statistics = new RunStatistics();
     /** Counted down when the first pass of this server has published. */
     private final CountDownLatch firstPass = new CountDownLatch(1);
     private volatile Indexer indexer;
     private volatile boolean leading;
     private volatile PublishedCatalog followed;
+    /** What this server published before its last clean stop, served until its first pass has published. */
+    private volatile PublishedCatalog beforeRestart;
     private volatile boolean stopping;
     private Thread thread;
 
     IndexLoop(ImageStore store, Leadership leadership, HashCache cache, Supplier<Indexer> newIndexer,
-            Duration rescanInterval, ChangeQueue queue, Handover handover, CatalogFollower follower, UploadLeftovers leftovers) {
+            Duration rescanInterval, ChangeQueue queue, Handover handover, CatalogFollower follower,
+            UploadLeftovers leftovers, LastPublication lastPublication) {
         this.store = store;
         this.leadership = leadership;
         this.cache = cache;
@@ -68,6 +72,7 @@ final class IndexLoop {
         this.handover = handover;
         this.follower = follower;
         this.leftovers = leftovers;
+        this.lastPublication = lastPublication;
         this.indexer = newIndexer.get();
     }
 
@@ -79,10 +84,16 @@ final class IndexLoop {
         thread = DaemonThreads.start("indexer", this::run);
     }
 
-    /** The catalog this server serves: its own while it leads and has published, else the leader's. */
+    /**
+     * The catalog this server serves: its own while it leads and has published, else the leader's, else until
+     * either exists the one it published before its last clean stop.
+     */
     PublishedCatalog current() {
         PublishedCatalog own = leading ? indexer.current() : null;
-        return own != null ? own : followed;
+        if (own != null) {
+            return own;
+        }
+        return followed != null ? followed : beforeRestart;
     }
 
     /** Whether this server indexes now, so that an upload may be indexed in the request's thread. */
@@ -110,7 +121,27 @@ final class IndexLoop {
         DaemonThreads.stop(thread);
     }
 
+    /** After {@link #stop}: records what this server published, for the next start to serve at once. */
+    void recordLastPublication() {
+        PublishedCatalog own = leading ? indexer.current() : null;
+        if (own == null) {
+            return;
+        }
+        try {
+            lastPublication.record(own);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "recording the catalogue published last failed; the next start serves one only "
+                    + "once it has built it", e);
+        }
+    }
+
     private void run() {
+        try {
+            beforeRestart = lastPublication.load();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "reading the catalogue published before the last stop failed: " + e.getMessage()
+                    + "; it is served once the first pass has built it again");
+        }
         long nextRescan = 0;
         long nextNotes = 0;
         long nextCacheSave = 0;
@@ -165,6 +196,7 @@ final class IndexLoop {
                 statistics.succeeded(started);
                 handover.published(published);
                 firstPass.countDown();
+                beforeRestart = null;
                 leftovers.afterPass();
             } catch (StaleWriteException e) {
                 // Another replica published meanwhile; the store now knows that version, so look again at once.

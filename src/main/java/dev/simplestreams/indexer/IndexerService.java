@@ -69,7 +69,8 @@ public final class IndexerService implements Indexing, AutoCloseable {
                 settings.keepVersions(), settings.retentionGrace(), settings.quietPeriod(), audit,
                 settings.signer()),
                 settings.rescanInterval(), queue, handover, new CatalogFollower(store),
-                new UploadLeftovers(store, settings.conflictRetention()));
+                new UploadLeftovers(store, settings.conflictRetention()),
+                new LastPublication(store, settings.signer() == null ? null : settings.signer().fingerprint()));
     }
 
     public void start() throws IOException {
@@ -130,10 +131,14 @@ public final class IndexerService implements Indexing, AutoCloseable {
         return loop.indexer().deletionSchedule();
     }
 
-    /** Stops every thread it started, the hash threads included, and saves the hash cache. */
+    /**
+     * Stops every thread it started, the hash threads included, and saves the hash cache and what was published
+     * last.
+     */
     @Override
     public void close() {
         loop.stop();
+        loop.recordLastPublication();
         if (watcher != null) {
             watcher.close();
         }

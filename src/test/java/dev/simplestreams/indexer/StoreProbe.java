@@ -87,7 +87,12 @@ final class StoreProbe {
 
     /** Runs {@code action} once, just before the first open of a matching path reaches the real store. */
     void beforeFirstOpen(Predicate<Object> path, Action action) {
-        pending.add(new Once("open", path, action, false, null, new AtomicInteger()));
+        beforeFirst("open", path, action);
+    }
+
+    /** Runs {@code action} once, just before the first call of {@code method} with a matching first argument. */
+    void beforeFirst(String method, Predicate<Object> argument, Action action) {
+        pending.add(new Once(method, argument, action, false, null, new AtomicInteger()));
     }
 
     static Predicate<Object> any() {
