@@ -157,8 +157,7 @@ class DockerImageIT {
         TestCa ca = TestCa.create(work.resolve("ca"));
         try (NginxTlsProxy proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, port);
                 LxdDaemon lxd = LxdDaemon.start()) {
-            lxd.trustServerCert("shipped", ca.caCert());
-            lxd.lxc("remote", "add", "shipped", proxy.httpsUrl(), "--protocol=simplestreams");
+            lxd.addRemote("shipped", proxy.httpsUrl(), ca.caCert());
             JsonNode list = JSON.readTree(lxd.lxc("image", "list", "shipped:", "--format=json"));
             List<String> fingerprints = new ArrayList<>();
             list.forEach(i -> fingerprints.add(i.get("fingerprint").asText()));
