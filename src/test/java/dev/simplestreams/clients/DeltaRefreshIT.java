@@ -8,24 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Architectures;
+import dev.simplestreams.testing.ClientDaemons;
 import dev.simplestreams.testing.ContainerDaemon;
 import dev.simplestreams.testing.ImageFactory;
-import dev.simplestreams.testing.IncusDaemon;
-import dev.simplestreams.testing.LxdDaemon;
-import dev.simplestreams.testing.NginxTlsProxy;
-import dev.simplestreams.testing.TestCa;
-import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.TomcatBehindTls;
 import dev.simplestreams.testing.Trees;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,13 +42,12 @@ class DeltaRefreshIT {
     private static final String V2 = "20261102_10:00";
     private static final String DELTA = "rootfs." + V1 + ".vcdiff";
     private static final ObjectMapper JSON = new ObjectMapper();
+    // The delta is made at nice 19: on a busy machine that takes a while.
+    private static final Duration CATALOGUE_WAIT = Duration.ofMinutes(5);
 
     private Path work;
-    private TomcatServer server;
-    private NginxTlsProxy proxy;
-    private LxdDaemon lxd;
-    private IncusDaemon incus;
-    private HttpClient https;
+    private TomcatBehindTls served;
+    private ClientDaemons daemons;
     private String v1Fingerprint;
     private String v2Fingerprint;
 
@@ -71,16 +62,11 @@ class DeltaRefreshIT {
                 "delta", "default", "busybox delta v1", created, V1);
         v1Fingerprint = sha256(meta1, ImageFactory.squashfs(rootfs, v1.resolve("rootfs.squashfs")));
 
-        server = TomcatServer.start(data, Map.of());
-        TestCa ca = TestCa.create(work.resolve("ca"));
-        proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, server.port());
-        https = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
-        awaitCatalogue(body -> body.contains(v1Fingerprint));
-        lxd = LxdDaemon.start();
-        incus = IncusDaemon.start();
+        served = TomcatBehindTls.start(work, data, Map.of());
+        served.awaitCatalogue("version 1", CATALOGUE_WAIT, body -> body.contains(v1Fingerprint));
+        daemons = ClientDaemons.start();
+        daemons.addRemote(REMOTE, served.url(), served.ca().caCert());
         for (ContainerDaemon daemon : daemons().toList()) {
-            daemon.trustServerCert(REMOTE, ca.caCert());
-            daemon.client("remote", "add", REMOTE, proxy.httpsUrl(), "--protocol=simplestreams");
             daemon.client("image", "copy", REMOTE + ":busybox/delta", "local:", "--auto-update");
             assertTrue(localFingerprints(daemon).contains(v1Fingerprint));
         }
@@ -92,29 +78,30 @@ class DeltaRefreshIT {
                 "delta", "default", "busybox delta v2", created + 86_400, V2);
         v2Fingerprint = sha256(meta2, ImageFactory.squashfs(rootfs, staging.resolve("rootfs.squashfs")));
         Files.move(staging, data.resolve(PRODUCT_DIR + V2));
-        awaitCatalogue(body -> body.contains(v2Fingerprint) && body.contains(DELTA));
-        JsonNode deltas = JSON.readTree(get("/status")).get("deltas");
+        served.awaitCatalogue("version 2 with its delta", CATALOGUE_WAIT,
+                body -> body.contains(v2Fingerprint) && body.contains(DELTA));
+        JsonNode deltas = JSON.readTree(served.get("/status")).get("deltas");
         assertEquals(1, deltas.get("generated").asInt(), deltas::toString);
         assertTrue(deltas.get("bytes_saved").asLong() > 0, deltas::toString);
-        String metrics = get("/metrics");
+        String metrics = served.get("/metrics");
         assertTrue(metrics.contains("simplestreams_deltas_generated_total 1.0"), metrics);
         assertTrue(metrics.contains("simplestreams_deltas_failed_total 0.0"), metrics);
     }
 
     @AfterAll
     void stop() throws Exception {
-        Trees.closeAndDelete(work, lxd, incus, proxy, server);
+        Trees.closeAndDelete(work, daemons, served);
     }
 
     Stream<ContainerDaemon> daemons() {
-        return Stream.of(lxd, incus);
+        return daemons.each();
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("daemons")
     void refreshDownloadsTheGeneratedDeltaNotTheRootAndLaunchesTheNewVersion(ContainerDaemon daemon)
             throws Exception {
-        JsonNode items = JSON.readTree(get("/streams/v1/images.json"))
+        JsonNode items = JSON.readTree(served.get("/streams/v1/images.json"))
                 .at("/products/busybox:delta:" + ARCH + ":default/versions/" + V2 + "/items");
         assertEquals(V1, items.at("/" + DELTA + "/delta_base").asText(), items::toString);
         assertEquals(v2Fingerprint, items.at("/lxd.tar.xz/combined_squashfs_sha256").asText());
@@ -123,9 +110,9 @@ class DeltaRefreshIT {
         assertTrue(deltaSize < rootSize / 2, "delta " + deltaSize + " bytes, root " + rootSize);
 
         daemon.clearStreamCache();
-        int before = Files.readAllLines(proxy.accessLog()).size();
+        int before = Files.readAllLines(served.accessLog()).size();
         daemon.client("image", "refresh", v1Fingerprint);
-        List<String> lines = Files.readAllLines(proxy.accessLog());
+        List<String> lines = Files.readAllLines(served.accessLog());
         List<String> requests = lines.subList(before, lines.size());
 
         assertTrue(requests.stream().anyMatch(l -> l.contains(V2.replace(":", "%3A") + "/" + DELTA.replace(":", "%3A"))
@@ -149,24 +136,5 @@ class DeltaRefreshIT {
         List<String> fingerprints = new java.util.ArrayList<>();
         list.forEach(image -> fingerprints.add(image.get("fingerprint").asText()));
         return fingerprints;
-    }
-
-    private String get(String path) throws Exception {
-        return https.send(HttpRequest.newBuilder(URI.create(proxy.httpsUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private void awaitCatalogue(Predicate<String> done) throws Exception {
-        // The delta is made at nice 19: on a busy machine that takes a while.
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            body = get("/streams/v1/images.json");
-            if (done.test(body)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("images.json not as expected after 5 minutes: " + body);
     }
 }

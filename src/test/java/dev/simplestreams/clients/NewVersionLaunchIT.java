@@ -9,14 +9,8 @@ import dev.simplestreams.catalog.Architectures;
 import dev.simplestreams.testing.CommandResult;
 import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.LxdDaemon;
-import dev.simplestreams.testing.NginxTlsProxy;
-import dev.simplestreams.testing.TestCa;
-import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.TomcatBehindTls;
 import dev.simplestreams.testing.Trees;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +29,7 @@ class NewVersionLaunchIT {
 
     private static final String REMOTE = "myimages";
     private static final String ARCH = Architectures.directoryName(ImageFactory.hostArch()).orElseThrow();
+    private static final Duration CATALOGUE_WAIT = Duration.ofSeconds(30);
 
     @Test
     void aVersionTheDaemonHasNotSeenYetIsLaunchedByExportAndImport() throws Exception {
@@ -45,22 +40,20 @@ class NewVersionLaunchIT {
         ImageFactory.metadataTarball(old.resolve("lxd.tar.xz"), ImageFactory.hostArch(), "busybox", "old", "default",
                 "busybox old");
         ImageFactory.squashfs(rootfs, old.resolve("rootfs.squashfs"));
-        TestCa ca = TestCa.create(work.resolve("ca"));
-        try (TomcatServer server = TomcatServer.start(data, Map.of());
-                NginxTlsProxy proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, server.port());
+        try (TomcatBehindTls served = TomcatBehindTls.start(work, data, Map.of());
                 LxdDaemon lxd = LxdDaemon.start()) {
-            HttpClient https = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
-            awaitCatalogue(https, proxy, "busybox:old:");
-            lxd.trustServerCert(REMOTE, ca.caCert());
-            lxd.lxc("remote", "add", REMOTE, proxy.httpsUrl(), "--protocol=simplestreams");
+            served.awaitCatalogue("busybox/old in the catalogue", CATALOGUE_WAIT,
+                    body -> body.contains("busybox:old:"));
+            lxd.addRemote(REMOTE, served.url(), served.ca().caCert());
             lxd.lxc("image", "copy", REMOTE + ":busybox/old", "local:"); // the daemon reads the catalogue now
 
-            Path fresh = Files.createDirectories(data.resolve("images/busybox/fresh/" + ARCH + "/default/20261102_10:00"));
+            Path fresh = Files.createDirectories(
+                    data.resolve("images/busybox/fresh/" + ARCH + "/default/20261102_10:00"));
             Path meta = ImageFactory.metadataTarball(fresh.resolve("lxd.tar.xz"), ImageFactory.hostArch(), "busybox",
                     "fresh", "default", "busybox fresh");
             Path root = ImageFactory.squashfs(rootfs, fresh.resolve("rootfs.squashfs"));
             String fingerprint = sha256(meta, root);
-            awaitCatalogue(https, proxy, fingerprint);
+            served.awaitCatalogue("busybox/fresh in the catalogue", CATALOGUE_WAIT, body -> body.contains(fingerprint));
 
             assertTrue(lxd.lxc("image", "list", REMOTE + ":").contains(fingerprint.substring(0, 12)),
                     "the lxc command lists it at once");
@@ -84,20 +77,5 @@ class NewVersionLaunchIT {
         } finally {
             Trees.deleteTree(work);
         }
-    }
-
-    private static void awaitCatalogue(HttpClient https, NginxTlsProxy proxy, String text) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(proxy.httpsUrl() + "/streams/v1/images.json")).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = https.send(request, HttpResponse.BodyHandlers.ofString());
-            body = response.body();
-            if (response.statusCode() == 200 && body.contains(text)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("images.json lacks " + text + " after 30 s: " + body);
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.CommandResult;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.StockTomcat;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
@@ -116,21 +117,18 @@ class NewcomerIT {
         }
     }
 
-    private static void awaitReady(Process server, int port, Path log) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
+    private static void awaitReady(Process server, int port, Path log) {
+        Eventually.until("scripts/run.sh's server to be ready", Duration.ofMinutes(3), () -> {
             if (!server.isAlive()) {
-                throw new AssertionError("scripts/run.sh ended early:\n" + Cli.tail(log, 4000));
+                throw new AssertionError("scripts/run.sh ended early");
             }
             try {
                 http(port, "/readyz");
-                return;
+                return true;
             } catch (IOException notYet) {
-                // Tomcat is not listening yet
+                return false; // Tomcat is not listening yet
             }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not ready within 3 minutes:\n" + Cli.tail(log, 4000));
+        }, () -> Cli.tail(log, 4000));
     }
 
     /** The body of a 200 answer; anything else, or no answer, is an IOException. */

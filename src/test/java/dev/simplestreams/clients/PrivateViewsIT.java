@@ -10,20 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.access.PasswordHashes;
 import dev.simplestreams.catalog.Architectures;
+import dev.simplestreams.testing.ClientDaemons;
 import dev.simplestreams.testing.CommandResult;
 import dev.simplestreams.testing.ContainerDaemon;
 import dev.simplestreams.testing.ImageFactory;
-import dev.simplestreams.testing.IncusDaemon;
-import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
-import dev.simplestreams.testing.TestCa;
-import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.TomcatBehindTls;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,12 +51,9 @@ class PrivateViewsIT {
     /** Product name to its fingerprint: "a" in view team-a, "b" in view team-b, "pub" in no view. */
     private final Map<String, String> fingerprints = new java.util.HashMap<>();
     private Path work;
-    private TomcatServer server;
-    private NginxTlsProxy proxy;
+    private TomcatBehindTls served;
     private NginxTlsProxy proxyOn443;
-    private LxdDaemon lxd;
-    private IncusDaemon incus;
-    private HttpClient https;
+    private ClientDaemons daemons;
 
     @BeforeAll
     void start() throws Exception {
@@ -86,15 +78,12 @@ class PrivateViewsIT {
                         "team-a", Map.of("roles", List.of("team-a"), "images", List.of(Map.of("release", "a")),
                                 "token_sha256", List.of(sha256Hex(TOKEN_A))),
                         "team-b", Map.of("users", List.of("reader-b"), "under", List.of("images/busybox/b/"))))));
-        server = TomcatServer.start(data, Map.of("ACCESS_FILE", accessFile.toString()));
-        TestCa ca = TestCa.create(work.resolve("ca"));
-        proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, server.port());
-        proxyOn443 = NginxTlsProxy.startOnPort443(work.resolve("nginx-443"), ca, server.port());
-        https = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
-        awaitRootCatalogue();
-        lxd = LxdDaemon.start();
-        incus = IncusDaemon.start();
-        String host = URI.create(proxy.httpsUrl()).getAuthority();
+        served = TomcatBehindTls.start(work, data, Map.of("ACCESS_FILE", accessFile.toString()));
+        proxyOn443 = NginxTlsProxy.startOnPort443(work.resolve("nginx-443"), served.ca(), served.serverPort());
+        served.awaitCatalogue("the root catalogue listing the public image", Duration.ofSeconds(30),
+                body -> body.contains(fingerprints.get("pub")));
+        daemons = ClientDaemons.start();
+        String host = URI.create(served.url()).getAuthority();
         Map<String, String> remotes = Map.of(
                 "a", "https://reader-a:a-secret@" + host + "/v/team-a/",
                 "token", "https://" + host + "/t/" + TOKEN_A + "/",
@@ -103,21 +92,16 @@ class PrivateViewsIT {
                 "root", "https://" + host + "/",
                 // No port: the plain-HTTP attempt before each image file goes to port 80, where nothing listens.
                 "a-port-443", "https://reader-a:a-secret@127.0.0.1/v/team-a/");
-        for (ContainerDaemon daemon : daemons().toList()) {
-            for (Map.Entry<String, String> remote : remotes.entrySet()) {
-                daemon.trustServerCert(remote.getKey(), ca.caCert());
-                daemon.client("remote", "add", remote.getKey(), remote.getValue(), "--protocol=simplestreams");
-            }
-        }
+        remotes.forEach((name, url) -> daemons.addRemote(name, url, served.ca().caCert()));
     }
 
     @AfterAll
     void stop() throws Exception {
-        Trees.closeAndDelete(work, lxd, incus, proxy, proxyOn443, server);
+        Trees.closeAndDelete(work, daemons, proxyOn443, served);
     }
 
     Stream<ContainerDaemon> daemons() {
-        return Stream.of(lxd, incus);
+        return daemons.each();
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
@@ -166,18 +150,6 @@ class PrivateViewsIT {
             listed.add(image.get("fingerprint").asText());
         }
         return listed;
-    }
-
-    private void awaitRootCatalogue() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(proxy.httpsUrl() + "/streams/v1/images.json")).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (https.send(request, HttpResponse.BodyHandlers.ofString()).body().contains(fingerprints.get("pub"))) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the root catalogue did not list the public image within 30 s");
     }
 
     private static String sha256Hex(String text) {

@@ -8,19 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Architectures;
+import dev.simplestreams.testing.ClientDaemons;
 import dev.simplestreams.testing.ContainerDaemon;
 import dev.simplestreams.testing.ImageFactory;
-import dev.simplestreams.testing.IncusDaemon;
-import dev.simplestreams.testing.LxdDaemon;
-import dev.simplestreams.testing.NginxTlsProxy;
 import dev.simplestreams.testing.RootFiles;
-import dev.simplestreams.testing.TestCa;
-import dev.simplestreams.testing.TomcatServer;
+import dev.simplestreams.testing.TomcatBehindTls;
 import dev.simplestreams.testing.Trees;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,10 +52,8 @@ class RealClientsIT {
 
     private final Map<String, Image> images = new LinkedHashMap<>();
     private Path work;
-    private TomcatServer server;
-    private NginxTlsProxy proxy;
-    private LxdDaemon lxd;
-    private IncusDaemon incus;
+    private TomcatBehindTls served;
+    private ClientDaemons daemons;
 
     @BeforeAll
     void start() throws Exception {
@@ -109,25 +101,20 @@ class RealClientsIT {
                 "busybox junk", created, "20261101_10:00");
         Files.writeString(junk.resolve("rootfs.squashfs"), "not a filesystem\n");
 
-        server = TomcatServer.start(data, Map.of());
-        TestCa ca = TestCa.create(work.resolve("ca"));
-        proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, server.port());
-        awaitCatalogue(ca);
-        lxd = LxdDaemon.start();
-        incus = IncusDaemon.start();
-        for (ContainerDaemon daemon : daemons().toList()) {
-            daemon.trustServerCert(REMOTE, ca.caCert());
-            daemon.client("remote", "add", REMOTE, proxy.httpsUrl(), "--protocol=simplestreams");
-        }
+        served = TomcatBehindTls.start(work, data, Map.of());
+        served.awaitCatalogue("every image in the catalogue", Duration.ofSeconds(30),
+                body -> images.values().stream().allMatch(i -> body.contains(i.fingerprint())));
+        daemons = ClientDaemons.start();
+        daemons.addRemote(REMOTE, served.url(), served.ca().caCert());
     }
 
     @AfterAll
     void stop() throws Exception {
-        Trees.closeAndDelete(work, lxd, incus, proxy, server);
+        Trees.closeAndDelete(work, daemons, served);
     }
 
     Stream<ContainerDaemon> daemons() {
-        return Stream.of(lxd, incus);
+        return daemons.each();
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
@@ -231,23 +218,5 @@ class RealClientsIT {
 
     private static Path version(Path data, String relative) throws IOException {
         return Files.createDirectories(data.resolve("images").resolve(relative));
-    }
-
-    private void awaitCatalogue(TestCa ca) throws Exception {
-        HttpClient https = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
-        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create(proxy.httpsUrl() + "/streams/v1/images.json"))
-                .build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = https.send(request, HttpResponse.BodyHandlers.ofString());
-            body = response.body();
-            if (response.statusCode() == 200 && images.values().stream().allMatch(i -> response.body().contains(
-                    i.fingerprint()))) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("catalogue incomplete after 30 s: " + body);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.catalog.Architectures;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.CommandResult;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.ImageFactory;
 import dev.simplestreams.testing.LxdDaemon;
 import dev.simplestreams.testing.NginxTlsProxy;
@@ -156,8 +157,7 @@ class DockerImageIT {
         TestCa ca = TestCa.create(work.resolve("ca"));
         try (NginxTlsProxy proxy = NginxTlsProxy.start(work.resolve("nginx"), ca, port);
                 LxdDaemon lxd = LxdDaemon.start()) {
-            lxd.trustServerCert("shipped", ca.caCert());
-            lxd.lxc("remote", "add", "shipped", proxy.httpsUrl(), "--protocol=simplestreams");
+            lxd.addRemote("shipped", proxy.httpsUrl(), ca.caCert());
             JsonNode list = JSON.readTree(lxd.lxc("image", "list", "shipped:", "--format=json"));
             List<String> fingerprints = new ArrayList<>();
             list.forEach(i -> fingerprints.add(i.get("fingerprint").asText()));
@@ -167,23 +167,19 @@ class DockerImageIT {
         }
     }
 
-    private void awaitHealthy(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        CommandResult last = null;
-        while (System.nanoTime() < deadline) {
+    private void awaitHealthy(Duration limit) {
+        Eventually.until("the container to be healthy and ready", limit, () -> {
             String running = podman.podman("inspect", "--format", "{{.State.Running}}", container).stdout().strip();
             if (!running.equals("true")) {
-                throw new AssertionError("the container stopped:\n" + logs());
+                throw new AssertionError("the container stopped");
             }
-            // Runs the image's HEALTHCHECK now (there is no systemd timer here to run it on its interval).
-            last = podman.podman("healthcheck", "run", container);
-            if (last.ok() && http.status("/readyz") == 200) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("not healthy and ready within " + limit + "\n"
-                + (last == null ? "" : last.describe()) + "\n" + logs());
+            return healthcheck().ok() && http.status("/readyz") == 200;
+        }, () -> healthcheck().describe() + "\n" + logs());
+    }
+
+    /** Runs the image's HEALTHCHECK now (there is no systemd timer here to run it on its interval). */
+    private CommandResult healthcheck() {
+        return podman.podman("healthcheck", "run", container);
     }
 
     private String exec(String... command) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simplestreams.testing.Cli;
 import dev.simplestreams.testing.CommandResult;
+import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.ImageFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -166,17 +167,11 @@ class KubePlayIT {
                 .contains("no-new-privileges"), "allowPrivilegeEscalation: false");
     }
 
-    private void awaitReady(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (http.status("/readyz") == 200) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        CommandResult logs = podman.podman("logs", "--tail", "60", container);
-        throw new AssertionError("the pod was not ready within " + limit + "\n" + podman.podman("pod", "ps")
-                .stdout() + "\n" + logs.stdout() + logs.stderr());
+    private void awaitReady(Duration limit) {
+        Eventually.until("the pod to be ready", limit, () -> http.status("/readyz") == 200, () -> {
+            CommandResult logs = podman.podman("logs", "--tail", "60", container);
+            return podman.podman("pod", "ps").stdout() + "\n" + logs.stdout() + logs.stderr();
+        });
     }
 
     private static String decode(Object base64) {

@@ -163,6 +163,12 @@ public abstract class ContainerDaemon implements AutoCloseable {
         }
     }
 
+    /** Trusts the CA {@code caCert} for simplestreams remote {@code remoteName} at {@code url} and adds it. */
+    public void addRemote(String remoteName, String url, Path caCert) {
+        trustServerCert(remoteName, caCert);
+        client("remote", "add", remoteName, url, "--protocol=simplestreams");
+    }
+
     /** Forgets cached stream indexes (the daemon keeps them an hour), so the next pull sees the served tree as it is. */
     public void clearStreamCache() {
         List<Path> caches = new ArrayList<>(clientCaches());

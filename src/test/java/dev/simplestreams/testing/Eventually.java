@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The one way the suite waits for what happens in the background (the indexer, a server starting, a lease
@@ -64,6 +65,18 @@ public final class Eventually {
     /** Polls {@code done} for up to {@code limit} until it holds. */
     public static void until(String what, Duration limit, Condition done) {
         await(what, limit, done::holds, Boolean::booleanValue);
+    }
+
+    /**
+     * Polls {@code done} for up to {@code limit} until it holds; a failure, of the wait or of the condition (a
+     * process that died), ends with {@code diagnostics} read then: the logs that tell why.
+     */
+    public static void until(String what, Duration limit, Condition done, Supplier<String> diagnostics) {
+        try {
+            until(what, limit, done);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics.get(), e);
+        }
     }
 
     private static <T> T probe(String what, Probe<T> value) {
