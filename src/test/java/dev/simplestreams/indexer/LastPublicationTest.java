@@ -17,6 +17,7 @@ import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.testing.Eventually;
 import dev.simplestreams.testing.Gpg;
+import dev.simplestreams.testing.Threads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 19, item 2: a restart serves the catalogue published before a clean stop while its first pass checks the
  * tree, and only when the store still holds exactly that catalogue, signed as the server signs now. Each case
- * holds the first pass at its listing of the tree and looks at what is served then.
+ * holds the first pass at its listing of the tree until the last publication has been read, and looks at what is
+ * served then.
  */
 class LastPublicationTest {
 
@@ -60,6 +62,8 @@ class LastPublicationTest {
         AtomicReference<PublishedCatalog> servedDuringFirstPass = new AtomicReference<>();
         CountDownLatch listed = new CountDownLatch(1);
         probe.beforeFirst("list", StoreProbe.any(), () -> {
+            // The last publication is read beside the first pass: held here until that read has ended.
+            Threads.awaitNone("simplestreams-last-publication", Duration.ofSeconds(30));
             servedDuringFirstPass.set(server.get().current());
             listed.countDown();
         });
