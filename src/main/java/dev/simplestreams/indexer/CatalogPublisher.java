@@ -102,7 +102,7 @@ final class CatalogPublisher {
             signed = previous.signedDocuments();
         }
         if (previous == null || !previous.problems().equals(problems)) {
-            store.writeState(PROBLEMS_STATE, JSON.writeValueAsBytes(problems));
+            store.writeDerivedState(PROBLEMS_STATE, JSON.writeValueAsBytes(problems));
         }
         PublishedCatalog published = new PublishedCatalog(products, problems, index, images, now, signed,
                 signer == null ? null : signer.fingerprint());

@@ -237,6 +237,12 @@ public final class FileSystemStore implements ImageStore {
         replaceAtomically(root.path().resolve(STATE_DIR).resolve(name), content, true);
     }
 
+    /** Not forced, as the catalogue documents are not: forcing made each upload that changed them wait for the disk. */
+    @Override
+    public void writeDerivedState(String name, byte[] content) throws IOException {
+        replaceAtomically(root.path().resolve(STATE_DIR).resolve(name), content, false);
+    }
+
     @Override
     public boolean isWritable() {
         try {

@@ -55,6 +55,14 @@ public interface ImageStore {
 
     void writeState(String name, byte[] content) throws IOException;
 
+    /**
+     * Replaces state that is derived from the tree and written again at every start (the problems the catalogue
+     * leaves out), atomically, but need not force it to disk first: it is written on the way to answering uploads.
+     */
+    default void writeDerivedState(String name, byte[] content) throws IOException {
+        writeState(name, content);
+    }
+
     /** The names of state documents that start with {@code prefix}, in name order. */
     List<String> listState(String prefix) throws IOException;
 
