@@ -2,8 +2,7 @@ package dev.simplestreams.mirror;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.simplestreams.catalog.JsonMappers;
 import dev.simplestreams.signing.KeyException;
 import dev.simplestreams.signing.Keyring;
 import java.io.IOException;
@@ -39,7 +38,6 @@ import java.util.regex.Pattern;
  */
 public record MirrorConfig(Path caFile, List<Remote> remotes) {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Set<String> FILTER_KEYS = Set.of("os", "release", "arch", "variant", "type");
 
@@ -76,7 +74,7 @@ public record MirrorConfig(Path caFile, List<Remote> remotes) {
     public static MirrorConfig parse(byte[] text) throws MirrorConfigException {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
+            root = JsonMappers.YAML.readTree(text);
         } catch (JacksonException e) {
             throw new MirrorConfigException("not valid YAML or JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {

@@ -54,6 +54,16 @@ class MirrorConfigTest {
         assertTrue(remote.wants("anything", "at", "all", "x", ImageKind.VM));
     }
 
+    @Test
+    void anUnquotedReleaseIsMatchedAsWrittenNotAsAFloat() throws Exception {
+        MirrorConfig.Remote remote = parse("remotes: [{name: a, url: 'https://x/', images: [{os: alpine, release: "
+                + "[3.20, 24.04, 12]}]}]").remotes().get(0);
+        assertTrue(remote.wants("alpine", "3.20", "amd64", "default", null));
+        assertFalse(remote.wants("alpine", "3.2", "amd64", "default", null));
+        assertTrue(remote.wants("alpine", "24.04", "amd64", "default", null));
+        assertTrue(remote.wants("alpine", "12", "amd64", "default", null));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "remotes: []                                                   | 'remotes' must be a non-empty list",
