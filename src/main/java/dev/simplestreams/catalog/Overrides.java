@@ -1,13 +1,14 @@
 package dev.simplestreams.catalog;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,6 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
     private static final String EXAMPLE = "{\"os\": \"Ubuntu\", \"release_title\": \"22.04 LTS\", "
             + "\"aliases\": [\"jammy\"], \"requirements\": {\"secureboot\": \"false\"}, "
             + "\"support_eol\": \"2027-04-30\"}";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every key checked; unknown keys are ignored and listed in {@link #unknownKeys}. */
     public static Overrides parse(byte[] json) throws MetadataException {
@@ -61,7 +61,7 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
         }
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JsonMappers.JSON.readTree(json);
         } catch (JacksonException e) {
             throw new MetadataException("metadata.json is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -70,16 +70,41 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
         if (root == null || !root.isObject()) {
             throw new MetadataException("metadata.json must be a JSON object like " + EXAMPLE);
         }
-        List<String> unknown = new ArrayList<>();
-        root.fieldNames().forEachRemaining(name -> {
-            if (!KEYS.contains(name)) {
-                unknown.add(name);
-            }
-        });
-        unknown.sort(null);
-        return new Overrides(text(root, "os"), text(root, "release_title"), text(root, "release_codename"),
-                aliases(root.get("aliases")), bool(root, "default_aliases"), requirements(root.get("requirements")),
-                date(root, "support_eol"), bool(root, "supported"), text(root, "mirrored_from"), List.copyOf(unknown));
+        File file;
+        try {
+            file = JsonMappers.STRICT.treeToValue(root, File.class);
+        } catch (JsonMappingException e) {
+            throw new MetadataException(explain(e));
+        } catch (JacksonException e) {
+            throw new MetadataException("metadata.json cannot be read: " + e.getOriginalMessage(), e);
+        }
+        return new Overrides(text(file.os(), "os"), text(file.releaseTitle(), "release_title"),
+                text(file.releaseCodename(), "release_codename"), aliases(file.aliases()), file.defaultAliases(),
+                requirements(file.requirements()), date(file.supportEol(), "support_eol"), file.supported(),
+                text(file.mirroredFrom(), "mirrored_from"), file.unknown().keySet().stream().sorted().toList());
+    }
+
+    /**
+     * metadata.json as written. {@code aliases} and {@code requirements} are read by hand: aliases may be a list or
+     * one string, and a requirement's true or 1 is taken as its text, which the strict mapper would refuse.
+     */
+    private record File(String os, @JsonProperty("release_title") String releaseTitle,
+            @JsonProperty("release_codename") String releaseCodename, JsonNode aliases,
+            @JsonProperty("default_aliases") Boolean defaultAliases, Map<String, JsonNode> requirements,
+            @JsonProperty("support_eol") String supportEol, Boolean supported,
+            @JsonProperty("mirrored_from") String mirroredFrom, @JsonAnySetter Map<String, JsonNode> unknown) {
+    }
+
+    /** The binding's complaint in the words of the checks below: which key, and what it must be. */
+    private static String explain(JsonMappingException e) {
+        String key = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+        if ("requirements".equals(key)) {
+            return "metadata.json: 'requirements' must be an object like {\"secureboot\": \"false\"}";
+        }
+        if ("default_aliases".equals(key) || "supported".equals(key)) {
+            return "metadata.json: '" + key + "' must be true or false";
+        }
+        return key == null ? "metadata.json cannot be read: " + e.getOriginalMessage() : textMessage(key);
     }
 
     /** Like {@link #parse}, and refuses unknown keys: for uploads, where the sender can fix a typo at once. */
@@ -124,31 +149,19 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
         }
     }
 
-    private static String text(JsonNode root, String field) throws MetadataException {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return null;
+    private static String text(String value, String field) throws MetadataException {
+        if (value != null && !TEXT.matcher(value).matches()) {
+            throw new MetadataException(textMessage(field));
         }
-        if (!node.isTextual() || !TEXT.matcher(node.asText()).matches()) {
-            throw new MetadataException("metadata.json: '" + field
-                    + "' must be a string of 1-200 printable characters");
-        }
-        return node.asText();
+        return value;
     }
 
-    private static Boolean bool(JsonNode root, String field) throws MetadataException {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isBoolean()) {
-            throw new MetadataException("metadata.json: '" + field + "' must be true or false");
-        }
-        return node.asBoolean();
+    private static String textMessage(String field) {
+        return "metadata.json: '" + field + "' must be a string of 1-200 printable characters";
     }
 
-    private static String date(JsonNode root, String field) throws MetadataException {
-        String value = text(root, field);
+    private static String date(String text, String field) throws MetadataException {
+        String value = text(text, field);
         if (value != null && !isValidDate(value)) {
             throw new MetadataException("metadata.json: '" + field + "' must be a date like \"2027-04-30\" "
                     + "(YYYY-MM-DD), not '" + value + "'");
@@ -157,17 +170,12 @@ public record Overrides(String os, String releaseTitle, String releaseCodename, 
     }
 
     /** Values clients need as strings; true, false and numbers are taken as the text they are. */
-    private static SortedMap<String, String> requirements(JsonNode node) throws MetadataException {
-        if (node == null || node.isNull()) {
+    private static SortedMap<String, String> requirements(Map<String, JsonNode> given) throws MetadataException {
+        if (given == null) {
             return null;
         }
-        if (!node.isObject()) {
-            throw new MetadataException(
-                    "metadata.json: 'requirements' must be an object like {\"secureboot\": \"false\"}");
-        }
         SortedMap<String, String> requirements = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : given.entrySet()) {
             JsonNode value = entry.getValue();
             if (!value.isValueNode() || value.isNull() || !isValidRequirement(entry.getKey(), value.asText())) {
                 throw new MetadataException("metadata.json: requirement '" + entry.getKey() + "' must be named with "

@@ -1,9 +1,19 @@
 package dev.simplestreams.mirror;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.simplestreams.catalog.JsonMappers;
 import dev.simplestreams.signing.KeyException;
 import dev.simplestreams.signing.Keyring;
 import java.io.IOException;
@@ -14,11 +24,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -39,9 +50,18 @@ import java.util.regex.Pattern;
  */
 public record MirrorConfig(Path caFile, List<Remote> remotes) {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-    private static final Set<String> FILTER_KEYS = Set.of("os", "release", "arch", "variant", "type");
+    private static final String TOP = "the top level";
+    private static final String WORDS = "a string or a list of strings";
+    /** What a key or a list entry must be, for the messages; any other key must be a string. */
+    private static final Map<String, String> EXPECTED = Map.of(
+            "remotes", "a non-empty list, e.g. remotes: [{name: primary, url: 'https://images.example.com/'}]",
+            "each remote", "a mapping with name and url",
+            "keep", "a whole number >= 0 (0 keeps every version)",
+            "images", "a list of filters like "
+                    + "{os: debian, release: bookworm, arch: amd64, variant: default, type: container}",
+            "each entry of 'images'", "a mapping",
+            "os", WORDS, "release", WORDS, "arch", WORDS, "variant", WORDS, "type", WORDS);
 
     /**
      * One upstream simplestreams remote. {@code keyring}: the public keys its signed catalogue
@@ -76,7 +96,7 @@ public record MirrorConfig(Path caFile, List<Remote> remotes) {
     public static MirrorConfig parse(byte[] text) throws MirrorConfigException {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
+            root = JsonMappers.YAML.readTree(text);
         } catch (JacksonException e) {
             throw new MirrorConfigException("not valid YAML or JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
@@ -85,58 +105,137 @@ public record MirrorConfig(Path caFile, List<Remote> remotes) {
         if (root == null || !root.isObject()) {
             throw new MirrorConfigException("must be a mapping with 'remotes:' (a list of name, url, keep, images)");
         }
-        onlyKeys(root, Set.of("ca_file", "remotes"), "the top level");
-        Path caFile = root.hasNonNull("ca_file") ? Path.of(text(root, "ca_file", "the top level")) : null;
-        JsonNode remotes = root.get("remotes");
-        if (remotes == null || !remotes.isArray() || remotes.isEmpty()) {
-            throw new MirrorConfigException("'remotes' must be a non-empty list, e.g. "
-                    + "remotes: [{name: primary, url: 'https://images.example.com/'}]");
+        File file;
+        try {
+            file = JsonMappers.STRICT.treeToValue(root, File.class);
+        } catch (JsonMappingException e) {
+            throw new MirrorConfigException(explain(e, root));
+        } catch (JacksonException e) {
+            throw new MirrorConfigException("cannot be read: " + e.getOriginalMessage());
+        }
+        if (file.remotes() == null || file.remotes().isEmpty()) {
+            throw new MirrorConfigException(TOP + ": 'remotes' must be " + EXPECTED.get("remotes"));
         }
         List<Remote> parsed = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (JsonNode remote : remotes) {
-            Remote r = remote(remote);
+        for (RemoteEntry entry : file.remotes()) {
+            Remote r = remote(entry);
             if (!names.add(r.name())) {
                 throw new MirrorConfigException("remote name '" + r.name() + "' is used twice");
             }
             parsed.add(r);
         }
-        return new MirrorConfig(caFile, List.copyOf(parsed));
+        return new MirrorConfig(file.caFile() == null ? null : Path.of(file.caFile()), List.copyOf(parsed));
     }
 
-    private static Remote remote(JsonNode node) throws MirrorConfigException {
-        if (!node.isObject()) {
-            throw new MirrorConfigException("each remote must be a mapping with name and url");
+    /**
+     * The file as written; {@link #parse} checks what binding cannot and builds the config from it. A list entry
+     * left empty ({@code - } alone) is a mistake, not a remote or filter that matches everything.
+     */
+    private record File(@JsonProperty("ca_file") String caFile,
+            @JsonSetter(contentNulls = Nulls.FAIL) List<RemoteEntry> remotes) {
+    }
+
+    /** {@code keep} null: not given, or given without a value; either way every version is kept. */
+    private record RemoteEntry(String name, String url, Integer keep,
+            @JsonSetter(contentNulls = Nulls.FAIL) List<FilterEntry> images, String keyring) {
+    }
+
+    private record FilterEntry(@JsonDeserialize(using = Words.class) Set<String> os,
+            @JsonDeserialize(using = Words.class) Set<String> release,
+            @JsonDeserialize(using = Words.class) Set<String> arch,
+            @JsonDeserialize(using = Words.class) Set<String> variant,
+            @JsonDeserialize(using = Words.class) Set<String> type) {
+    }
+
+    /**
+     * A filter field: one value or a list of them, lowercased. Numbers are taken as written ({@code release: 12},
+     * {@code release: 24.04}), so this is not the strict mapper's string.
+     */
+    private static final class Words extends StdDeserializer<Set<String>> {
+
+        Words() {
+            super(Set.class);
         }
-        onlyKeys(node, Set.of("name", "url", "keep", "images", "keyring"), "a remote");
-        String name = text(node, "name", "a remote");
+
+        @Override
+        public Set<String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            Set<String> values = new LinkedHashSet<>();
+            if (!p.isExpectedStartArrayToken()) {
+                values.add(word(p));
+            } else {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    values.add(word(p));
+                }
+            }
+            return Set.copyOf(values);
+        }
+
+        private static String word(JsonParser p) throws IOException {
+            if (!p.currentToken().isScalarValue()) {
+                throw MismatchedInputException.from(p, Set.class, "not " + WORDS);
+            }
+            return p.getText().toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public Set<String> getNullValue(DeserializationContext ctxt) {
+            return Set.of();
+        }
+    }
+
+    /** Jackson's complaint as a person fixes it: where (the remote by name when it has one), which key, what fits. */
+    private static String explain(JsonMappingException e, JsonNode root) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        if (path.isEmpty()) {
+            return e.getOriginalMessage();
+        }
+        String where = TOP;
+        String key = null;
+        for (int i = 0; i < path.size(); i++) {
+            int index = path.get(i).getIndex();
+            if (path.get(i).getFieldName() != null) {
+                key = path.get(i).getFieldName();
+            } else if (i == path.size() - 1) {
+                key = "remotes".equals(key) ? "each remote" : "each entry of 'images'";
+            } else if ("remotes".equals(key)) {
+                JsonNode name = root.path("remotes").path(index).path("name");
+                where = name.isTextual() ? "remote '" + name.asText() + "'" : "remote " + (index + 1);
+            } else {
+                where = images(where, index);
+            }
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return where + ": unknown key '" + u.getPropertyName() + "'; allowed: "
+                    + String.join(", ", new TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList()));
+        }
+        String what = key.startsWith("each ") ? key : "'" + key + "'";
+        return where + ": " + what + " must be " + EXPECTED.getOrDefault(key, "a string");
+    }
+
+    private static String images(String remote, int index) {
+        return remote + ", images entry " + (index + 1);
+    }
+
+    private static Remote remote(RemoteEntry entry) throws MirrorConfigException {
+        String name = entry.name();
         if (name == null || !NAME.matcher(name).matches()) {
             throw new MirrorConfigException("remote name '" + name + "' is not allowed; use 1-32 lowercase letters, "
                     + "digits or '-'");
         }
         String where = "remote '" + name + "'";
-        URI url = url(text(node, "url", where), where);
-        int keep = 0;
-        if (node.has("keep")) {
-            JsonNode k = node.get("keep");
-            if (!k.canConvertToInt() || !k.isIntegralNumber() || k.asInt() < 0) {
-                throw new MirrorConfigException(where + ": 'keep' must be a whole number >= 0 (0 keeps every version)");
-            }
-            keep = k.asInt();
+        URI url = url(entry.url(), where);
+        int keep = entry.keep() == null ? 0 : entry.keep();
+        if (keep < 0) {
+            throw new MirrorConfigException(where + ": 'keep' must be " + EXPECTED.get("keep"));
         }
         List<Filter> filters = new ArrayList<>();
-        JsonNode images = node.get("images");
-        if (images != null && !images.isNull()) {
-            if (!images.isArray()) {
-                throw new MirrorConfigException(where + ": 'images' must be a list of filters like "
-                        + "{os: debian, release: bookworm, arch: amd64, variant: default, type: container}");
-            }
-            for (JsonNode filter : images) {
-                filters.add(filter(filter, where));
-            }
+        List<FilterEntry> images = entry.images() == null ? List.of() : entry.images();
+        for (int i = 0; i < images.size(); i++) {
+            filters.add(filter(images.get(i), images(where, i)));
         }
-        String keyring = text(node, "keyring", where);
-        return new Remote(name, url, keep, List.copyOf(filters), keyring == null ? null : keyring(keyring, where));
+        return new Remote(name, url, keep, List.copyOf(filters),
+                entry.keyring() == null ? null : keyring(entry.keyring(), where));
     }
 
     /** Read now, so that a keyring that cannot be used stops the start instead of every sync. */
@@ -169,63 +268,15 @@ public record MirrorConfig(Path caFile, List<Remote> remotes) {
         }
     }
 
-    private static Filter filter(JsonNode node, String where) throws MirrorConfigException {
-        if (!node.isObject()) {
-            throw new MirrorConfigException(where + ": each entry of 'images' must be a mapping");
-        }
-        onlyKeys(node, FILTER_KEYS, where + ", images");
+    private static Filter filter(FilterEntry entry, String where) throws MirrorConfigException {
         Set<ImageKind> types = new LinkedHashSet<>();
-        for (String type : values(node, "type", where)) {
+        for (String type : entry.type()) {
             switch (type) {
                 case "container" -> types.add(ImageKind.CONTAINER);
                 case "vm", "virtual-machine" -> types.add(ImageKind.VM);
                 default -> throw new MirrorConfigException(where + ": type '" + type + "' is neither container nor vm");
             }
         }
-        return new Filter(values(node, "os", where), values(node, "release", where), values(node, "arch", where),
-                values(node, "variant", where), Set.copyOf(types));
-    }
-
-    /** A field given as one string or a list of strings, lowercased. */
-    private static Set<String> values(JsonNode node, String field, String where) throws MirrorConfigException {
-        JsonNode value = node.get(field);
-        Set<String> values = new LinkedHashSet<>();
-        if (value == null || value.isNull()) {
-            return Set.of();
-        }
-        if (value.isValueNode()) {
-            values.add(value.asText().toLowerCase(Locale.ROOT));
-        } else if (value.isArray()) {
-            for (JsonNode element : value) {
-                if (!element.isValueNode()) {
-                    throw new MirrorConfigException(where + ": '" + field + "' must be a string or a list of strings");
-                }
-                values.add(element.asText().toLowerCase(Locale.ROOT));
-            }
-        } else {
-            throw new MirrorConfigException(where + ": '" + field + "' must be a string or a list of strings");
-        }
-        return Set.copyOf(values);
-    }
-
-    private static String text(JsonNode node, String field, String where) throws MirrorConfigException {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new MirrorConfigException(where + ": '" + field + "' must be a string");
-        }
-        return value.asText();
-    }
-
-    private static void onlyKeys(JsonNode node, Set<String> allowed, String where) throws MirrorConfigException {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw new MirrorConfigException(where + ": unknown key '" + name + "'; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)));
-            }
-        }
+        return new Filter(entry.os(), entry.release(), entry.arch(), entry.variant(), Set.copyOf(types));
     }
 }

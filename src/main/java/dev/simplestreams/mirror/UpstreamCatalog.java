@@ -2,7 +2,7 @@ package dev.simplestreams.mirror;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.catalog.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,10 +18,11 @@ import java.util.TreeMap;
  * An upstream's {@code index.json} and {@code images.json}, read as strictly as LXD reads them: a type
  * mismatch anywhere fails the whole document (the client would fail too), so nothing half-understood is
  * ever mirrored. Paths stay as the upstream wrote them; {@link #resolve} decides which ones may be fetched.
+ * Walked by hand, not bound to records: it passes over what clients pass over (unknown keys, a non-boolean
+ * {@code supported}, non-text requirements, index entries without a string path), which strict binding would refuse.
  */
 public final class UpstreamCatalog {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String INDEX = "streams/v1/index.json";
     /** The signed index; a remote with a keyring is read from it and the signed documents it names only. */
     static final String SIGNED_INDEX = "streams/v1/index.sjson";
@@ -144,7 +145,7 @@ public final class UpstreamCatalog {
 
     private static JsonNode tree(URI url, byte[] body) throws UpstreamException {
         try {
-            JsonNode root = JSON.readTree(body);
+            JsonNode root = JsonMappers.JSON.readTree(body);
             if (root == null || !root.isObject()) {
                 throw new UpstreamException(url, "is not a JSON object");
             }

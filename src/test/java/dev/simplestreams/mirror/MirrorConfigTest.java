@@ -54,6 +54,16 @@ class MirrorConfigTest {
         assertTrue(remote.wants("anything", "at", "all", "x", ImageKind.VM));
     }
 
+    @Test
+    void anUnquotedReleaseIsMatchedAsWrittenNotAsAFloat() throws Exception {
+        MirrorConfig.Remote remote = parse("remotes: [{name: a, url: 'https://x/', images: [{os: alpine, release: "
+                + "[3.20, 24.04, 12]}]}]").remotes().get(0);
+        assertTrue(remote.wants("alpine", "3.20", "amd64", "default", null));
+        assertFalse(remote.wants("alpine", "3.2", "amd64", "default", null));
+        assertTrue(remote.wants("alpine", "24.04", "amd64", "default", null));
+        assertTrue(remote.wants("alpine", "12", "amd64", "default", null));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "remotes: []                                                   | 'remotes' must be a non-empty list",
@@ -70,6 +80,20 @@ class MirrorConfigTest {
         "remotes: [{name: a, url: 'https://x/', keyring: /nonexistent/a.gpg}] | keyring /nonexistent/a.gpg does not",
         "remotes: [{name: a, url: 'https://x/', keyring: /etc/hostname}] | is not an OpenPGP keyring of public keys",
         "'remotes: [unclosed'                                          | not valid YAML or JSON",
+        "remotes: 5                                                    | 'remotes' must be a non-empty list",
+        "remotes: [{name: a, url: 'https://x/'}, 5]                    | each remote must be a mapping with name",
+        "remotes: [{name: a, url: 'https://x/', foo: 1}]               | remote 'a': unknown key 'foo'; allowed: images,",
+        "remotes: [{name: 5, url: 'https://x/'}]                       | remote 1: 'name' must be a string",
+        "remotes: [{name: a, url: 5}]                                  | remote 'a': 'url' must be a string",
+        "remotes: [{name: a, url: 'https://x/', keep: '2'}]            | remote 'a': 'keep' must be a whole number",
+        "remotes: [{name: a, url: 'https://x/', keep: 2.5}]            | remote 'a': 'keep' must be a whole number",
+        "remotes: [{name: a, url: 'https://x/', images: 5}]            | remote 'a': 'images' must be a list of",
+        "remotes: [{name: a, url: 'https://x/', images: [{}, 5]}]      | remote 'a': each entry of 'images' must be",
+        "remotes: [{name: a, url: 'https://x/', images: [{}, {oss: x}]}] | remote 'a', images entry 2: unknown key",
+        "remotes: [{name: a, url: 'https://x/', images: [{}, {oss: x}]}] | allowed: arch, os, release, type, variant",
+        "remotes: [{name: a, url: 'https://x/', images: [{os: {x: 1}}]}] | remote 'a', images entry 1: 'os' must be",
+        "remotes: [{name: a, url: 'https://x/', keyring: [x]}]         | remote 'a': 'keyring' must be a string",
+        "{ca_file: 5, remotes: [{name: a, url: 'https://x/'}]}         | the top level: 'ca_file' must be a string",
     })
     void namesEveryMistake(String text, String message) {
         MirrorConfigException e = assertThrows(MirrorConfigException.class, () -> parse(text));
