@@ -3,11 +3,11 @@ package dev.simplestreams.catalog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -17,7 +17,9 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class PublishedCatalog {
 
-    private final SortedMap<String, Product> products;
+    private final Supplier<SortedMap<String, Product>> productsRead;
+    private volatile SortedMap<String, Product> products;
+    private final Object productsLock = new Object();
     private final List<Problem> problems;
     private final byte[] indexJson;
     private final byte[] imagesJson;
@@ -40,9 +42,19 @@ public final class PublishedCatalog {
      */
     public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
             byte[] imagesJson, Instant updated, Map<String, byte[]> signed, String signedBy) {
+        this(() -> products, problems, indexJson, imagesJson, updated, signed, signedBy);
+        this.products = products;
+    }
+
+    /**
+     * A state whose documents are served before its model is needed: {@code products} reads the model from them
+     * when something first asks for it (the page, a view, the status document), once.
+     */
+    public PublishedCatalog(Supplier<SortedMap<String, Product>> products, List<Problem> problems,
+            byte[] indexJson, byte[] imagesJson, Instant updated, Map<String, byte[]> signed, String signedBy) {
         this.signed = Map.copyOf(signed);
         this.signedBy = signedBy;
-        this.products = products;
+        this.productsRead = products;
         this.problems = problems;
         this.indexJson = indexJson;
         this.imagesJson = imagesJson;
@@ -52,7 +64,17 @@ public final class PublishedCatalog {
     }
 
     public SortedMap<String, Product> products() {
-        return products;
+        SortedMap<String, Product> known = products;
+        if (known == null) {
+            synchronized (productsLock) {
+                known = products;
+                if (known == null) {
+                    known = productsRead.get();
+                    products = known;
+                }
+            }
+        }
+        return known;
     }
 
     public List<Problem> problems() {
@@ -90,17 +112,15 @@ public final class PublishedCatalog {
     }
 
     /**
-     * Names the content served from this state, for ETags: when it was published and which products it holds.
-     * A part of the catalogue shown to some readers (a view) holds other products when only the access rules
-     * change, though it was published at the same time; its tag changes with them. Computed once, when first asked.
+     * Names the content served from this state, for ETags: when it was published and which products it holds (its
+     * index lists them). A part of the catalogue shown to some readers (a view) holds other products when only the
+     * access rules change, though it was published at the same time; its tag changes with them. Computed once, when
+     * first asked.
      */
     public String tag() {
         String known = tag;
         if (known == null) {
-            StringBuilder ids = new StringBuilder();
-            products.keySet().forEach(id -> ids.append(id).append('\n'));
-            known = updated.toEpochMilli() + "." + updated.getNano() + "-"
-                    + Sha256.hex(ids.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+            known = updated.toEpochMilli() + "." + updated.getNano() + "-" + Sha256.hex(indexJson).substring(0, 16);
             tag = known;
         }
         return known;

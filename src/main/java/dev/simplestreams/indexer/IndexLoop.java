@@ -57,8 +57,6 @@ final class IndexLoop {
     private volatile PublishedCatalog followed;
     /** What this server published before its last clean stop, served until its first pass has published. */
     private volatile PublishedCatalog beforeRestart;
-    /** Orders the reading of {@link #beforeRestart} with the first pass, so that it is never set after that pass. */
-    private final Object beforeRestartLock = new Object();
     private volatile boolean stopping;
     private Thread thread;
 
@@ -83,8 +81,6 @@ final class IndexLoop {
     }
 
     void start() {
-        // Beside the first pass rather than before it: reading the last publication must not delay checking the tree.
-        DaemonThreads.start("last-publication", this::serveLastPublication);
         thread = DaemonThreads.start("indexer", this::run);
     }
 
@@ -139,21 +135,13 @@ final class IndexLoop {
         }
     }
 
-    private void serveLastPublication() {
+    private void run() {
         try {
-            PublishedCatalog loaded = lastPublication.load();
-            synchronized (beforeRestartLock) {
-                if (firstPass.getCount() > 0) {
-                    beforeRestart = loaded;
-                }
-            }
+            beforeRestart = lastPublication.load();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "reading the catalogue published before the last stop failed: " + e.getMessage()
                     + "; it is served once the first pass has built it again");
         }
-    }
-
-    private void run() {
         long nextRescan = 0;
         long nextNotes = 0;
         long nextCacheSave = 0;
@@ -207,10 +195,8 @@ final class IndexLoop {
                 queue.retry(indexer.takeRetries());
                 statistics.succeeded(started);
                 handover.published(published);
-                synchronized (beforeRestartLock) {
-                    firstPass.countDown();
-                    beforeRestart = null;
-                }
+                firstPass.countDown();
+                beforeRestart = null;
                 leftovers.afterPass();
             } catch (StaleWriteException e) {
                 // Another replica published meanwhile; the store now knows that version, so look again at once.
