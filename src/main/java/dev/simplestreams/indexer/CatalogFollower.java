@@ -1,7 +1,5 @@
 package dev.simplestreams.indexer;
 
-import static dev.simplestreams.catalog.JsonMappers.JSON;
-
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Products;
@@ -42,9 +40,7 @@ final class CatalogFollower {
     /** Reads the published catalogue if it changed; the state now known, or null while none was published. */
     synchronized PublishedCatalog poll() throws IOException {
         Optional<ImageStore.Tagged> read = store.readIfChanged(CatalogJson.IMAGES_PATH, tag);
-        Optional<byte[]> problemsRead = store.readState(CatalogPublisher.PROBLEMS_STATE);
-        List<Problem> problems = problemsRead.isEmpty() ? List.of()
-                : List.of(JSON.readValue(problemsRead.get(), Problem[].class));
+        List<Problem> problems = CatalogPublisher.readProblems(store);
         if (read.isPresent()) {
             Products products = CatalogJson.readImages(read.get().content());
             byte[] index = CatalogJson.index(products.products(), products.updated());

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,6 +46,12 @@ final class CatalogPublisher {
     CatalogPublisher(ImageStore store, ClearSigner signer) {
         this.store = store;
         this.signer = signer;
+    }
+
+    /** The problems the last publication left out, as written beside it; none when nothing was written yet. */
+    static List<Problem> readProblems(ImageStore store) throws IOException {
+        Optional<byte[]> written = store.readState(PROBLEMS_STATE);
+        return written.isEmpty() ? List.of() : List.of(JSON.readValue(written.get(), Problem[].class));
     }
 
     PublishedCatalog current() {

@@ -3,14 +3,12 @@ package dev.simplestreams.indexer;
 import static dev.simplestreams.catalog.JsonMappers.JSON;
 
 import dev.simplestreams.catalog.CatalogJson;
-import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,10 +81,8 @@ final class LastPublication {
         if (images == null || index == null) {
             return notServed("the record names no catalogue");
         }
-        Optional<byte[]> problems = store.readState(CatalogPublisher.PROBLEMS_STATE);
-        return new PublishedCatalog(() -> products(images),
-                problems.isEmpty() ? List.of() : List.of(JSON.readValue(problems.get(), Problem[].class)), index,
-                images, Instant.parse(recorded.updated()), documents, signedBy);
+        return new PublishedCatalog(() -> products(images), CatalogPublisher.readProblems(store), index, images,
+                Instant.parse(recorded.updated()), documents, signedBy);
     }
 
     private static String checksum(byte[] document) {
