@@ -237,6 +237,10 @@ final class IndexLoop {
     private void follow() {
         try {
             followed = follower.poll();
+            if (followed != null) {
+                // Served from now on instead: a replica that never leads has no first pass to let it go.
+                beforeRestart = null;
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "reading the published catalogue failed: " + e.getMessage());
         }
