@@ -14,12 +14,16 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The package rules each main package's package-info.java states, held against the compiled classes: which
@@ -105,6 +109,25 @@ class ArchitectureTest {
             Path info = MAIN_SOURCES.resolve(name).resolve("package-info.java");
             assertTrue(Files.exists(info), name + " has no package-info.java");
         }
+    }
+
+    /** Past this a class is split, or its opening comment says in one line why it is kept whole. */
+    private static final int LONG_CLASS_LINES = 300;
+
+    @ArchTest
+    static void aLongClassSaysWhyItIsKeptWhole(JavaClasses classes) throws IOException {
+        List<String> unexplained = new ArrayList<>();
+        try (Stream<Path> sources = Files.walk(MAIN_SOURCES)) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(source);
+                if (lines.size() > LONG_CLASS_LINES
+                        && lines.stream().noneMatch(line -> line.contains("Longer than " + LONG_CLASS_LINES + " lines:"))) {
+                    unexplained.add(MAIN_SOURCES.relativize(source) + " (" + lines.size() + " lines)");
+                }
+            }
+        }
+        assertEquals(List.of(), unexplained, "split these, or say why in their opening comment: \"<p>Longer than "
+                + LONG_CLASS_LINES + " lines: ...\"");
     }
 
     private static String topPackage(JavaClass type) {

@@ -39,6 +39,8 @@ import java.util.logging.Logger;
  * deletes deltas whose inputs changed or whose base is gone, and asks the indexer to look again. Nothing waits
  * for it: a new version is published at once, its deltas in a later catalogue. A failure is logged, counted and
  * remembered with the pair, which is not tried again until one of its files changes.
+ *
+ * <p>Longer than 300 lines: making, keeping and removing deltas are one sweep over one catalogue.
  */
 public final class DeltaService implements AutoCloseable {
 
