@@ -29,15 +29,17 @@ public final class CatalogBuilder {
     }
 
     /**
-     * One product built on its own. {@code candidates}: the fingerprints of every version that had items,
-     * claimed or not; {@code claimed}: those of the versions published.
+     * One product built on its own from {@code given}, the list its caller passed. {@code candidates}: the
+     * fingerprints of every version that had items, claimed or not; {@code claimed}: those of the versions
+     * published.
      */
-    private record Built(Set<VersionSource> sources, Product product, List<Problem> problems,
-            List<String> candidates, Set<String> claimed) {
+    private record Built(List<VersionSource> given, Set<VersionSource> sources, Product product,
+            List<Problem> problems, List<String> candidates, Set<String> claimed) {
 
         /** Built from exactly these objects: a changed directory gets a new source. */
         boolean builtFrom(List<VersionSource> versions) {
-            return sources.size() == versions.size() && versions.stream().allMatch(sources::contains);
+            return versions == given
+                    || sources.size() == versions.size() && versions.stream().allMatch(sources::contains);
         }
     }
 
@@ -60,6 +62,16 @@ public final class CatalogBuilder {
         for (VersionSource source : sources) {
             byProduct.computeIfAbsent(source.key().product(), k -> new ArrayList<>()).add(source);
         }
+        return rebuild(byProduct);
+    }
+
+    /**
+     * As {@link #rebuild(Collection)}, for sources already grouped by their product (each list holds only that
+     * product's versions). A product given the very list of the previous call is taken from it without looking
+     * at its sources: a caller that keeps a product's list until one of its versions changes spares the
+     * comparison of every source.
+     */
+    public Result rebuild(Map<ProductKey, List<VersionSource>> byProduct) {
         List<ProductKey> keys = new ArrayList<>(byProduct.keySet());
         keys.sort(null);
         Map<ProductKey, Built> now = new HashMap<>();
@@ -94,13 +106,13 @@ public final class CatalogBuilder {
         return pass.finish(products);
     }
 
-    private static Built buildAlone(ProductKey key, List<VersionSource> versions) {
-        versions.sort(BY_KEY);
+    private static Built buildAlone(ProductKey key, List<VersionSource> given) {
+        List<VersionSource> versions = sorted(given);
         Pass pass = new Pass();
         Product product = pass.product(key, versions);
         Set<VersionSource> sources = Collections.newSetFromMap(new IdentityHashMap<>());
         sources.addAll(versions);
-        return new Built(sources, product, List.copyOf(pass.problems), List.copyOf(pass.candidates),
+        return new Built(given, sources, product, List.copyOf(pass.problems), List.copyOf(pass.candidates),
                 Set.copyOf(pass.fingerprints));
     }
 
@@ -108,14 +120,19 @@ public final class CatalogBuilder {
         Pass pass = new Pass();
         SortedMap<String, Product> products = new TreeMap<>();
         for (ProductKey key : keys) {
-            List<VersionSource> versions = byProduct.get(key);
-            versions.sort(BY_KEY);
-            Product product = pass.product(key, versions);
+            Product product = pass.product(key, sorted(byProduct.get(key)));
             if (product != null) {
                 products.put(key.id(), product);
             }
         }
         return pass.finish(products);
+    }
+
+    /** A sorted copy: the caller's list may be one it keeps, and is never changed here. */
+    private static List<VersionSource> sorted(List<VersionSource> versions) {
+        List<VersionSource> sorted = new ArrayList<>(versions);
+        sorted.sort(BY_KEY);
+        return sorted;
     }
 
     public static List<String> defaultAliases(ProductKey key) {

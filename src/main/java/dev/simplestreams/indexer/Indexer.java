@@ -5,6 +5,7 @@ import dev.simplestreams.catalog.CatalogBuilder;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.LayoutException;
 import dev.simplestreams.catalog.Problem;
+import dev.simplestreams.catalog.ProductKey;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.Retention;
 import dev.simplestreams.catalog.VersionKey;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -55,9 +55,6 @@ public final class Indexer {
     /** Where the pruner keeps when each version left the catalogue. */
     private static final String RETIRED_STATE = "retired.json";
 
-    private record DirState(List<StoredFile> files, VersionSource source) {
-    }
-
     /**
      * The last pass that read a file or wrote a catalog: the passes that follow a cold build find nothing to
      * do and take no time, which would hide what the build cost.
@@ -78,7 +75,7 @@ public final class Indexer {
     private final Duration settleTime;
     private final CatalogBuilder builder = new CatalogBuilder();
     private final Set<VersionKey> retries = new LinkedHashSet<>();
-    private final Map<VersionKey, DirState> dirs = new HashMap<>();
+    private final VersionDirectories dirs = new VersionDirectories();
     private final Map<String, Problem> layoutProblems = new TreeMap<>();
     private Set<Problem> loggedProblems = Set.of();
     /** Incomplete versions logged quietly while young: warned about if they stay so past the grace. */
@@ -89,7 +86,7 @@ public final class Indexer {
      */
     private boolean behindAnotherPublisher;
     /** What the catalogue now published was built from, so that a pass that changed nothing skips the build. */
-    private List<VersionSource> builtFrom = List.of();
+    private Map<ProductKey, List<VersionSource>> builtFrom = Map.of();
     private Map<String, Problem> builtWithProblems = Map.of();
     private List<VersionKey> retired = List.of();
     private volatile Change lastChange;
@@ -184,7 +181,7 @@ public final class Indexer {
                 listing.computeIfAbsent(key, k -> new ArrayList<>()).add(file);
             }
         }
-        dirs.keySet().retainAll(listing.keySet());
+        dirs.retainOnly(listing.keySet());
         readChanged(listing, false);
         Set<String> paths = new HashSet<>();
         all.forEach(f -> paths.add(f.path()));
@@ -233,7 +230,7 @@ public final class Indexer {
         Map<VersionKey, Future<VersionSource>> pending = new LinkedHashMap<>();
         long settledBefore = System.currentTimeMillis() - settleTime.toMillis();
         listing.forEach((key, files) -> {
-            DirState known = dirs.get(key);
+            VersionDirectories.DirState known = dirs.get(key);
             if (known != null && known.files().equals(files)) {
                 return;
             }
@@ -249,7 +246,7 @@ public final class Indexer {
         for (Map.Entry<VersionKey, Future<VersionSource>> entry : pending.entrySet()) {
             VersionKey key = entry.getKey();
             try {
-                dirs.put(key, new DirState(listing.get(key), entry.getValue().get()));
+                dirs.put(key, new VersionDirectories.DirState(listing.get(key), entry.getValue().get()));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof VersionReader.UnstableFileException unstable) {
                     dirs.remove(key);
@@ -258,7 +255,7 @@ public final class Indexer {
                 } else if (e.getCause() instanceof IOException io) {
                     // Left out with a problem, but not remembered as read: an error that passes (a stale NFS
                     // handle, a file swapped mid-read) must not keep the version out until its files change.
-                    dirs.put(key, new DirState(List.of(), VersionSource.rejected(key,
+                    dirs.put(key, new VersionDirectories.DirState(List.of(), VersionSource.rejected(key,
                             "cannot be read: " + io.getMessage())));
                 } else {
                     throw new IOException("reading " + key + " failed", e.getCause());
@@ -288,7 +285,7 @@ public final class Indexer {
     }
 
     private PublishedCatalog publishAndSave(boolean saveCache) throws IOException {
-        List<VersionSource> sources = dirs.values().stream().map(DirState::source).toList();
+        Map<ProductKey, List<VersionSource>> sources = dirs.sourcesByProduct();
         PublishedCatalog current = publisher.current();
         if (current != null && sameSources(sources) && layoutProblems.equals(builtWithProblems)) {
             // The background pass after each upload, or a rescan of a still tree: rebuilding the whole model
@@ -323,13 +320,13 @@ public final class Indexer {
         return published;
     }
 
-    /** The same source objects as the last build: an unchanged directory keeps its source. */
-    private boolean sameSources(List<VersionSource> sources) {
+    /** The same products as the last build, each with the very list of sources it was built from. */
+    private boolean sameSources(Map<ProductKey, List<VersionSource>> sources) {
         if (sources.size() != builtFrom.size()) {
             return false;
         }
-        for (int i = 0; i < sources.size(); i++) {
-            if (sources.get(i) != builtFrom.get(i)) {
+        for (Map.Entry<ProductKey, List<VersionSource>> product : sources.entrySet()) {
+            if (builtFrom.get(product.getKey()) != product.getValue()) {
                 return false;
             }
         }
@@ -372,9 +369,6 @@ public final class Indexer {
     /** True when no file of the problem's version directory changed within the grace. */
     private boolean incompleteTooLong(Problem problem) {
         long graceStart = System.currentTimeMillis() - INCOMPLETE_GRACE.toMillis();
-        return dirs.entrySet().stream()
-                .filter(e -> e.getKey().directory().equals(problem.path()))
-                .flatMap(e -> e.getValue().files().stream())
-                .allMatch(file -> file.modifiedMillis() < graceStart);
+        return dirs.files(problem.path()).stream().allMatch(file -> file.modifiedMillis() < graceStart);
     }
 }

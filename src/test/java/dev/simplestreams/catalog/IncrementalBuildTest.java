@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -40,6 +41,33 @@ class IncrementalBuildTest {
             List<VersionSource> sources = new ArrayList<>(tree.values());
             java.util.Collections.shuffle(sources, random);
             assertEquals(CatalogBuilder.build(sources), builder.rebuild(sources), "after step " + step);
+        }
+    }
+
+    /** As the indexer calls it: grouped by product, a product's list kept as the same object while it is unchanged. */
+    @RepeatedTest(40)
+    void rebuildOfKeptListsEqualsAFullBuildAfterEveryChange(RepetitionInfo repetition) {
+        Random random = new Random(repetition.getCurrentRepetition());
+        Map<VersionKey, VersionSource> tree = new TreeMap<>();
+        Map<ProductKey, List<VersionSource>> lists = new HashMap<>();
+        CatalogBuilder builder = new CatalogBuilder();
+        for (int step = 0; step < 60; step++) {
+            VersionKey key = new VersionKey(new ProductKey(pick(random, OS), pick(random, RELEASES),
+                    pick(random, ARCHES), random.nextInt(4) == 0 ? "cloud" : "default"),
+                    "2026010" + random.nextInt(6) + "_00:00");
+            if (random.nextInt(5) == 0) {
+                tree.remove(key);
+            } else {
+                tree.put(key, source(key, random));
+            }
+            List<VersionSource> ofProduct = tree.values().stream()
+                    .filter(source -> source.key().product().equals(key.product())).toList();
+            if (ofProduct.isEmpty()) {
+                lists.remove(key.product());
+            } else {
+                lists.put(key.product(), ofProduct);
+            }
+            assertEquals(CatalogBuilder.build(tree.values()), builder.rebuild(Map.copyOf(lists)), "after step " + step);
         }
     }
 
