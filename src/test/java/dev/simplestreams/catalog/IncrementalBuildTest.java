@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
@@ -27,30 +28,36 @@ class IncrementalBuildTest {
     @RepeatedTest(40)
     void rebuildEqualsAFullBuildAfterEveryChange(RepetitionInfo repetition) {
         Random random = new Random(repetition.getCurrentRepetition());
-        Map<VersionKey, VersionSource> tree = new TreeMap<>();
         CatalogBuilder builder = new CatalogBuilder();
-        for (int step = 0; step < 60; step++) {
-            VersionKey key = new VersionKey(new ProductKey(pick(random, OS), pick(random, RELEASES),
-                    pick(random, ARCHES), random.nextInt(4) == 0 ? "cloud" : "default"),
-                    "2026010" + random.nextInt(6) + "_00:00");
-            if (random.nextInt(5) == 0) {
-                tree.remove(key);
-            } else {
-                tree.put(key, source(key, random));
-            }
+        afterEachChange(random, (tree, changed) -> {
             List<VersionSource> sources = new ArrayList<>(tree.values());
             java.util.Collections.shuffle(sources, random);
-            assertEquals(CatalogBuilder.build(sources), builder.rebuild(sources), "after step " + step);
-        }
+            return builder.rebuild(sources);
+        });
     }
 
     /** As the indexer calls it: grouped by product, a product's list kept as the same object while it is unchanged. */
     @RepeatedTest(40)
     void rebuildOfKeptListsEqualsAFullBuildAfterEveryChange(RepetitionInfo repetition) {
-        Random random = new Random(repetition.getCurrentRepetition());
-        Map<VersionKey, VersionSource> tree = new TreeMap<>();
-        Map<ProductKey, List<VersionSource>> lists = new HashMap<>();
         CatalogBuilder builder = new CatalogBuilder();
+        Map<ProductKey, List<VersionSource>> lists = new HashMap<>();
+        afterEachChange(new Random(repetition.getCurrentRepetition()), (tree, changed) -> {
+            List<VersionSource> ofProduct = tree.values().stream()
+                    .filter(source -> source.key().product().equals(changed)).toList();
+            if (ofProduct.isEmpty()) {
+                lists.remove(changed);
+            } else {
+                lists.put(changed, ofProduct);
+            }
+            return builder.rebuild(Map.copyOf(lists));
+        });
+    }
+
+    /** Sixty random changes to a tree; after each, {@code rebuild} (given the tree and the changed product) must
+     * give what a full build of the tree gives. */
+    private static void afterEachChange(Random random,
+            BiFunction<Map<VersionKey, VersionSource>, ProductKey, CatalogBuilder.Result> rebuild) {
+        Map<VersionKey, VersionSource> tree = new TreeMap<>();
         for (int step = 0; step < 60; step++) {
             VersionKey key = new VersionKey(new ProductKey(pick(random, OS), pick(random, RELEASES),
                     pick(random, ARCHES), random.nextInt(4) == 0 ? "cloud" : "default"),
@@ -60,14 +67,7 @@ class IncrementalBuildTest {
             } else {
                 tree.put(key, source(key, random));
             }
-            List<VersionSource> ofProduct = tree.values().stream()
-                    .filter(source -> source.key().product().equals(key.product())).toList();
-            if (ofProduct.isEmpty()) {
-                lists.remove(key.product());
-            } else {
-                lists.put(key.product(), ofProduct);
-            }
-            assertEquals(CatalogBuilder.build(tree.values()), builder.rebuild(Map.copyOf(lists)), "after step " + step);
+            assertEquals(CatalogBuilder.build(tree.values()), rebuild.apply(tree, key.product()), "after step " + step);
         }
     }
 
