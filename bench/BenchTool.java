@@ -165,20 +165,19 @@ public class BenchTool {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /**
-     * Polls the served images.json until it names {@code needle} (ms since {@code t0}), then the file on disk
-     * (ms since {@code diskT0}). The served document is polled first and alone, so that its figure is not
-     * delayed by reading the file. {@code atT0}: the images.json that was on disk at {@code t0}, opened then (or
-     * null); when it already names {@code needle}, the catalogue was on disk at {@code t0}, and the disk figure is
-     * {@code t0 - diskT0} without the time the served poll and the reading of 8 MB took.
+     * Polls the served catalogue as a client reads it (index.json, then the products document it names for
+     * {@code product}) until it names {@code needle} (ms since {@code t0}), then the same documents on disk (ms since
+     * {@code diskT0}). The served documents are polled first and alone, so that their figure is not delayed by
+     * reading the files. {@code atT0}: the products document that was on disk at {@code t0}, opened then (or null);
+     * when it already names {@code needle}, the catalogue was on disk at {@code t0}, and the disk figure is
+     * {@code t0 - diskT0} without the time the served poll and the reading took.
      */
-    static long[] awaitVisible(String base, Path dataRoot, String needle, long t0, long diskT0, FileChannel atT0,
-            long timeoutMs) throws Exception {
+    static long[] awaitVisible(String base, Path dataRoot, String product, String needle, long t0, long diskT0,
+            FileChannel atT0, long timeoutMs) throws Exception {
         long served = -1;
         long onDisk = -1;
-        Path file = dataRoot.resolve("streams/v1/images.json");
-        HttpRequest get = HttpRequest.newBuilder(URI.create(base + "/streams/v1/images.json")).build();
         while (served < 0 && System.nanoTime() - t0 < timeoutMs * 1_000_000L) {
-            if (HTTP.send(get, HttpResponse.BodyHandlers.ofString()).body().contains(needle)) {
+            if (servedDocument(base, product).contains(needle)) {
                 served = (System.nanoTime() - t0) / 1000;
             } else {
                 Thread.sleep(5);
@@ -188,13 +187,33 @@ public class BenchTool {
             onDisk = (t0 - diskT0) / 1000;
         }
         while (onDisk < 0 && System.nanoTime() - t0 < timeoutMs * 1_000_000L) {
-            if (Files.exists(file) && Files.readString(file).contains(needle)) {
+            FileChannel document = openDocument(dataRoot, product);
+            if (document != null && names(document, needle)) {
                 onDisk = (System.nanoTime() - diskT0) / 1000;
             } else {
                 Thread.sleep(5);
             }
         }
         return new long[] {served, onDisk};
+    }
+
+    /** The served products document that names {@code product}, as a client finds it; empty if none does. */
+    static String servedDocument(String base, String product) throws Exception {
+        String index = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/streams/v1/index.json")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String path = documentOf(index, product);
+        return path == null ? "" : HTTP.send(HttpRequest.newBuilder(URI.create(base + "/" + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * The path of the products document an index.json names {@code product} in; null when none does. Entries'
+     * members are in alphabetical order, so an entry's path comes just before its product list.
+     */
+    static String documentOf(String index, String product) {
+        int named = index.indexOf("\"" + product + "\"");
+        int path = named < 0 ? -1 : index.lastIndexOf("\"path\":\"", named);
+        return path < 0 ? null : index.substring(path + 8, index.indexOf('"', path + 8));
     }
 
     /** Whether the file open in {@code channel} (the one at its path when it was opened) contains {@code needle}. */
@@ -205,10 +224,11 @@ public class BenchTool {
         }
     }
 
-    /** The images.json at {@code dataRoot} as it is now, open for reading; null when there is none yet. */
-    static FileChannel openImagesJson(Path dataRoot) {
+    /** The products document the index.json at {@code dataRoot} names {@code product} in, open; null if none. */
+    static FileChannel openDocument(Path dataRoot, String product) {
         try {
-            return FileChannel.open(dataRoot.resolve("streams/v1/images.json"), StandardOpenOption.READ);
+            String path = documentOf(Files.readString(dataRoot.resolve("streams/v1/index.json")), product);
+            return path == null ? null : FileChannel.open(dataRoot.resolve(path), StandardOpenOption.READ);
         } catch (IOException e) {
             return null;
         }
@@ -250,20 +270,21 @@ public class BenchTool {
 
     /**
      * count uploads (metadata, then a small root file, by PUT); served: from the root's response to the served
-     * images.json naming it; disk: from sending the root file to images.json on disk naming it: the root
-     * upload's round trip when the images.json on disk as the answer arrives names it (the server writes it
-     * before it answers), polled otherwise.
+     * catalogue naming it; sent: from sending the root file to the served catalogue naming it; disk: from sending the root file to the catalogue on disk naming it: the root upload's
+     * round trip when the catalogue on disk as the answer arrives names it (the server writes it before it
+     * answers), polled otherwise.
      */
     static void visible(String base, Path dataRoot, int count, String auth, Path meta, String product) throws Exception {
         List<Long> served = new ArrayList<>();
+        List<Long> sentToServed = new ArrayList<>();
         List<Long> disk = new ArrayList<>();
         String basic = "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
         Path root = Files.createTempFile("bench-root", ".bin");
         // This JVM's HTTP client and string decoding reach their steady state first: on a cold harness the first
-        // six polls of an 8 MB images.json took 110-180 ms each, and decided the p99 of 50 uploads.
-        HttpRequest catalogue = HttpRequest.newBuilder(URI.create(base + "/streams/v1/images.json")).build();
+        // six polls of an 8 MB products document took 110-180 ms each, and decided the p99 of 50 uploads.
+        String id = "bench:" + product + ":amd64:default";
         for (int i = 0; i < 10; i++) {
-            HTTP.send(catalogue, HttpResponse.BodyHandlers.ofString()).body().contains("warm-up");
+            servedDocument(base, id).contains("warm-up");
         }
         for (int i = 0; i < count; i++) {
             file(root, 64 * 1024, 1_000_000 + System.nanoTime());
@@ -281,14 +302,16 @@ public class BenchTool {
                 }
             }
             long t0 = System.nanoTime();
-            FileChannel onDiskAtAnswer = openImagesJson(dataRoot);
-            long[] t = awaitVisible(base, dataRoot, "images/bench/" + product + "/amd64/default/" + version
+            FileChannel onDiskAtAnswer = openDocument(dataRoot, id);
+            long[] t = awaitVisible(base, dataRoot, id, "images/bench/" + product + "/amd64/default/" + version
                     + "/rootfs.squashfs", t0, sent, onDiskAtAnswer, 30_000);
             served.add(t[0]);
+            sentToServed.add((t0 - sent) / 1000 + t[0]);
             disk.add(t[1]);
         }
         Files.deleteIfExists(root);
         print("served_us", served);
+        print("sent_us", sentToServed);
         print("disk_us", disk);
     }
 
@@ -311,8 +334,8 @@ public class BenchTool {
                 throw new IllegalStateException("cp failed");
             }
             long t0 = System.nanoTime();
-            long[] t = awaitVisible(base, dataRoot, "images/bench/" + product + "/amd64/default/" + version
-                    + "/rootfs.squashfs", t0, t0, null, 60_000);
+            long[] t = awaitVisible(base, dataRoot, "bench:" + product + ":amd64:default", "images/bench/" + product
+                    + "/amd64/default/" + version + "/rootfs.squashfs", t0, t0, null, 60_000);
             served.add(t[0]);
             disk.add(t[1]);
         }

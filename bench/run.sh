@@ -220,20 +220,22 @@ if [ "${ROWS:-all}" = signing ]; then # the cost of signing the catalogue (issue
   GNUPGHOME=$work/gnupg gpgconf --kill all
   log "generating $BIG_VERSIONS versions x $BIG_KIB KiB"
   mkdir -p "$work/big"; tool gen "$work/big" "$BIG_VERSIONS" $((BIG_KIB * 1024)) "$meta" 2
-  declare -A disk_us served_us
+  declare -A disk_us served_us sent_us
   for r in $(seq "$RUNS"); do
     for side in unsigned signed; do
       if [ $side = signed ]; then export SIGNING_KEY=$work/signing.asc; else unset SIGNING_KEY; fi
       t0=$(now); start_tomcat "$work/big"; await_ready "$t0" > /dev/null
       out=$(tool visible "$T" "$work/big" "$VIS_COUNT" "$AUTH" "$meta" "vis-$side-$r")
       disk_us[$side]+=" $(sed -n 's/^disk_us //p' <<<"$out")"; served_us[$side]+=" $(sed -n 's/^served_us //p' <<<"$out")"
+      sent_us[$side]+=" $(sed -n 's/^sent_us //p' <<<"$out")"
       log "run $r, $side: $VIS_COUNT uploads done"
       stop_tomcat
     done
   done
   unset SIGNING_KEY
   row "root upload sent -> catalogue on disk, $BIG_VERSIONS versions, SIGNING_KEY set (.sjson written first)" "same server, no key" "${disk_us[signed]}" "${disk_us[unsigned]}" "us" "<= 1.1x"
-  row "upload response -> visible in served images.json, $BIG_VERSIONS versions, SIGNING_KEY set" "same server, no key" "${served_us[signed]}" "${served_us[unsigned]}" "us" "<= 1.1x"
+  row "upload response -> visible in the served catalogue, $BIG_VERSIONS versions, SIGNING_KEY set" "same server, no key" "${served_us[signed]}" "${served_us[unsigned]}" "us" "<= 1.1x"
+  row "root upload sent -> visible in the served catalogue, $BIG_VERSIONS versions, SIGNING_KEY set (signing happens before the answer)" "same server, no key" "${sent_us[signed]}" "${sent_us[unsigned]}" "us" "<= 1.1x"
   python3 bench/report.py "$rows" "ROWS=signing $CMD" "$mode" "$(nproc) cores" "$(cat /proc/loadavg)" "$work/r.md" "$work/r.json"
   cat "$work/r.md"; exit 0
 fi
@@ -364,10 +366,10 @@ fi
 # latencies on a small repository
 log "upload -> visible, $VIS_COUNT uploads (small repository)"
 out=$(tool visible "$T" "$data" "$VIS_COUNT" "$AUTH" "$meta" vis)
-row "upload response -> visible in served images.json (small repo)" "predecessor 15.06 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15060000" "us" "p99 <= 100 ms"
+row "upload response -> visible in the served catalogue (small repo)" "predecessor 15.06 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15060000" "us" "p99 <= 100 ms"
 log "copy -> visible, 5 copies"
 out=$(tool copyvisible "$T" "$data" 5 "$meta" copied)
-row "cp -r of a version -> visible in served images.json" "predecessor >= 15 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15000000" "us" "<= 2 s"
+row "cp -r of a version -> visible in the served catalogue" "predecessor >= 15 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15000000" "us" "<= 2 s"
 stop_tomcat
 fi
 
@@ -423,7 +425,7 @@ if [ "${ROWS:-all}" != builds ]; then # the server is still up on the big reposi
 log "one new version into the $BIG_VERSIONS-version repository, $VIS_COUNT uploads"
 out=$(tool visible "$T" "$work/big" "$VIS_COUNT" "$AUTH" "$meta" vis)
 row "root upload sent -> new catalogue on disk (at most its round trip), $BIG_VERSIONS versions" "full rebuild (above)" "$(sed -n 's/^disk_us //p' <<<"$out")" "" "us" "<= 50 ms"
-row "upload response -> visible in served images.json, $BIG_VERSIONS versions" "predecessor 15.35 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15350000" "us" "p99 <= 100 ms"
+row "upload response -> visible in the served catalogue, $BIG_VERSIONS versions" "predecessor 15.35 s" "$(sed -n 's/^served_us //p' <<<"$out")" "15350000" "us" "p99 <= 100 ms"
 plain=$(curl -s -o /dev/null -w '%{size_download}' "$T/streams/v1/images.json")
 gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' -D "$work/h" "$T/streams/v1/images.json")
 enc=$(grep -i '^content-encoding' "$work/h" | tr -d '\r' | cut -d' ' -f2 || true)

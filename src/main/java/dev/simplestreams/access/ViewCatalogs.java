@@ -1,10 +1,10 @@
 package dev.simplestreams.access;
 
 import dev.simplestreams.catalog.CatalogJson;
-import dev.simplestreams.catalog.ImagesJsonWriter;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.ProductKey;
+import dev.simplestreams.catalog.ProductsDocuments;
 import dev.simplestreams.catalog.PublishedCatalog;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -50,7 +50,9 @@ final class ViewCatalogs {
         List<Problem> problems = full.problems().stream()
                 .filter(problem -> View.productOf(problem.path()).filter(shows).isPresent()).toList();
         String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(full.updated().atOffset(ZoneOffset.UTC));
-        return new PublishedCatalog(products, problems, CatalogJson.index(products, updated),
-                new ImagesJsonWriter().write(products, updated), full.updated());
+        // One products document whatever its size: a view is made when first read, not at every upload.
+        ProductsDocuments.Written written = new ProductsDocuments(Long.MAX_VALUE).write(products, updated);
+        return new PublishedCatalog(products, problems, CatalogJson.index(written.documents(), updated),
+                written.whole().get(), full.updated());
     }
 }

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * The two JSON documents clients read: {@code streams/v1/index.json} and {@code streams/v1/images.json} (written
- * by {@link ImagesJsonWriter}).
+ * The JSON documents clients read: {@code streams/v1/index.json} and the products documents it names (written by
+ * {@link ProductsDocuments}).
  */
 public final class CatalogJson {
 
@@ -20,21 +20,28 @@ public final class CatalogJson {
 
 
     @JsonPropertyOrder(alphabetic = true)
-    record IndexEntry(String datatype, String format, String path, List<String> products, String updated) {
+    public record IndexEntry(String datatype, String format, String path, List<String> products, String updated) {
     }
 
     @JsonPropertyOrder(alphabetic = true)
-    record Index(String format, Map<String, IndexEntry> index, String updated) {
+    public record Index(String format, Map<String, IndexEntry> index, String updated) {
     }
 
     private CatalogJson() {
     }
 
-    /** index.json names every product id; clients skip entries whose product list is empty. */
-    public static byte[] index(SortedMap<String, Product> products, String updated) {
-        IndexEntry entry = new IndexEntry(Products.DATATYPE, Products.FORMAT, IMAGES_PATH,
-                List.copyOf(products.keySet()), updated);
-        return write(new Index("index:1.0", Map.of(Products.CONTENT_ID, entry), updated));
+    /** index.json names every products document and the ids of its products; clients skip an entry without any. */
+    public static byte[] index(List<ProductsDocuments.Document> documents, String updated) {
+        Map<String, IndexEntry> entries = new TreeMap<>();
+        for (ProductsDocuments.Document document : documents) {
+            entries.put(document.contentId(), new IndexEntry(Products.DATATYPE, Products.FORMAT, document.path(),
+                    document.productIds(), document.updated()));
+        }
+        return write(new Index("index:1.0", entries, updated));
+    }
+
+    public static Index readIndex(byte[] json) throws IOException {
+        return JSON.readValue(json, Index.class);
     }
 
     /**
@@ -58,7 +65,7 @@ public final class CatalogJson {
         }
         try {
             Index index = JSON.readValue(document, Index.class);
-            Map<String, IndexEntry> entries = new java.util.TreeMap<>();
+            Map<String, IndexEntry> entries = new TreeMap<>();
             index.index().forEach((id, e) -> entries.put(id, new IndexEntry(e.datatype(), e.format(),
                     signedPath(e.path()), e.products(), e.updated())));
             return write(new Index(index.format(), entries, index.updated()));

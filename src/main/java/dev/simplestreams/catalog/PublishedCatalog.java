@@ -4,16 +4,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * One published state of the catalogue: the model, the problems found, and the exact bytes served, the signed
- * forms ({@code streams/v1/*.sjson}) included when the server signs, so a document and its signature are always
- * of the same state.
+ * One published state of the catalogue: the model, the problems found, and the exact bytes served: index.json, the
+ * products documents it names, the whole catalogue as one images.json (the only products document unless the
+ * catalogue is split, see {@link ProductsDocuments}), and the signed forms ({@code streams/v1/*.sjson}) when the
+ * server signs, so a document and its signature are always of the same state.
  */
 public final class PublishedCatalog {
 
@@ -22,45 +26,49 @@ public final class PublishedCatalog {
     private final Object productsLock = new Object();
     private final List<Problem> problems;
     private final byte[] indexJson;
-    private final byte[] imagesJson;
+    private final SortedMap<String, byte[]> documents;
+    private final Supplier<byte[]> imagesJsonMade;
+    private volatile byte[] imagesJson;
     private final Instant updated;
-    private final Gzipped indexGzip;
-    private final Gzipped imagesGzip;
+    private final Map<String, byte[]> gzipped = new ConcurrentHashMap<>();
     private final Map<String, byte[]> signed;
     private final String signedBy;
     private volatile String tag;
 
-    /** An unsigned state. */
+    /** An unsigned state whose only products document is images.json. */
     public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
             byte[] imagesJson, Instant updated) {
-        this(products, problems, indexJson, imagesJson, updated, Map.of(), null);
-    }
-
-    /**
-     * {@code signed}: the clear-signed documents by path ({@code streams/v1/index.sjson}, ...), made with the key
-     * whose fingerprint is {@code signedBy}; empty and null when the server does not sign.
-     */
-    public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
-            byte[] imagesJson, Instant updated, Map<String, byte[]> signed, String signedBy) {
-        this(() -> products, problems, indexJson, imagesJson, updated, signed, signedBy);
+        this(() -> products, problems, indexJson, new TreeMap<>(Map.of(CatalogJson.IMAGES_PATH, imagesJson)),
+                () -> imagesJson, updated, Map.of(), null);
         this.products = products;
     }
 
     /**
      * A state whose documents are served before its model is needed: {@code products} reads the model from them
-     * when something first asks for it (the page, a view, the status document), once.
+     * when something first asks for it (the page, a view, the status document), once. {@code documents}: the
+     * products documents index.json names, by path; {@code imagesJson}: makes the whole catalogue as one document,
+     * when it is first asked for. {@code signed}: the clear-signed documents by path ({@code streams/v1/index.sjson},
+     * ...), made with the key whose fingerprint is {@code signedBy}; empty and null when the server does not sign.
      */
     public PublishedCatalog(Supplier<SortedMap<String, Product>> products, List<Problem> problems,
-            byte[] indexJson, byte[] imagesJson, Instant updated, Map<String, byte[]> signed, String signedBy) {
+            byte[] indexJson, SortedMap<String, byte[]> documents, Supplier<byte[]> imagesJson, Instant updated,
+            Map<String, byte[]> signed, String signedBy) {
         this.signed = Map.copyOf(signed);
         this.signedBy = signedBy;
         this.productsRead = products;
         this.problems = problems;
         this.indexJson = indexJson;
-        this.imagesJson = imagesJson;
+        this.documents = Collections.unmodifiableSortedMap(new TreeMap<>(documents));
+        this.imagesJsonMade = imagesJson;
         this.updated = updated;
-        this.indexGzip = new Gzipped(indexJson);
-        this.imagesGzip = new Gzipped(imagesJson);
+    }
+
+    /** This state with other problems: the same documents, model and signatures. */
+    public PublishedCatalog withProblems(List<Problem> problems) {
+        PublishedCatalog changed = new PublishedCatalog(this::products, problems, indexJson, documents,
+                this::imagesJson, updated, signed, signedBy);
+        changed.products = products;
+        return changed;
     }
 
     public SortedMap<String, Product> products() {
@@ -85,8 +93,36 @@ public final class PublishedCatalog {
         return indexJson;
     }
 
+    /** The whole catalogue as one products document: what {@code streams/v1/images.json} serves. */
     public byte[] imagesJson() {
-        return imagesJson;
+        byte[] known = imagesJson;
+        if (known == null) {
+            known = imagesJsonMade.get();
+            imagesJson = known;
+        }
+        return known;
+    }
+
+    /** The products documents index.json names, by path. */
+    public SortedMap<String, byte[]> documents() {
+        return documents;
+    }
+
+    /**
+     * The document served at {@code path} ({@code streams/v1/index.json}, {@code images.json} or a products
+     * document index.json names), or null.
+     */
+    public byte[] document(String path) {
+        if (path.equals(CatalogJson.INDEX_PATH)) {
+            return indexJson;
+        }
+        return path.equals(CatalogJson.IMAGES_PATH) ? imagesJson() : documents.get(path);
+    }
+
+    /** {@link #document} gzip-compressed, on first request only: most states are never fetched with gzip. */
+    public byte[] gzipped(String path) {
+        byte[] plain = document(path);
+        return plain == null ? null : gzipped.computeIfAbsent(path, p -> gzip(plain));
     }
 
     public Instant updated() {
@@ -108,7 +144,7 @@ public final class PublishedCatalog {
     }
 
     public int versionCount() {
-        return products.values().stream().mapToInt(p -> p.versions().size()).sum();
+        return products().values().stream().mapToInt(p -> p.versions().size()).sum();
     }
 
     /**
@@ -124,33 +160,6 @@ public final class PublishedCatalog {
             tag = known;
         }
         return known;
-    }
-
-    public byte[] indexGzip() {
-        return indexGzip.get();
-    }
-
-    public byte[] imagesGzip() {
-        return imagesGzip.get();
-    }
-
-    /** Compressed on first request only: most catalogue states are never fetched with gzip. */
-    private static final class Gzipped {
-        private final byte[] plain;
-        private volatile byte[] compressed;
-
-        Gzipped(byte[] plain) {
-            this.plain = plain;
-        }
-
-        byte[] get() {
-            byte[] gz = compressed;
-            if (gz == null) {
-                gz = gzip(plain);
-                compressed = gz;
-            }
-            return gz;
-        }
     }
 
     private static byte[] gzip(byte[] data) {

@@ -43,6 +43,8 @@ import java.util.function.UnaryOperator;
  * @param auditFileBytes   AUDIT_FILE_BYTES: the size at which the audit trail begins a new file
  * @param auditFiles       AUDIT_FILES: audit files kept; the oldest are deleted beyond
  * @param accessFile       ACCESS_FILE: users, writers' scopes and private views (JSON); null: none
+ * @param catalogSplitBytes CATALOG_SPLIT_BYTES: the catalogue size above which it is published as several products
+ *                         documents, so that a change rewrites one of about this size instead of all of it
  */
 public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boolean allowDeletes,
         Duration quietPeriod, Duration rescanInterval, WriteAuth writeAuth, String uploadUser,
@@ -50,10 +52,11 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
         Duration conflictRetention, String publicUrl, boolean metrics,
         Path mirrorConfig, Duration mirrorInterval, ObjectStorage objectStorage,
         int loginFailuresAllowed, Duration loginLockOutTime, long auditFileBytes, int auditFiles,
-        Path accessFile) {
+        Path accessFile, long catalogSplitBytes) {
 
     public static final String DEFAULT_DATA_DIR = "/var/www/simplestreams";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
+    public static final long DEFAULT_CATALOG_SPLIT_BYTES = 1L << 20;
 
     public Settings {
         if ((uploadUser == null) != (uploadPassword == null)) {
@@ -64,6 +67,9 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
         }
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("MAX_UPLOAD_BYTES must be a positive number of bytes");
+        }
+        if (catalogSplitBytes <= 0) {
+            throw new IllegalArgumentException("CATALOG_SPLIT_BYTES must be a positive number of bytes");
         }
         if (mirrorInterval.isZero()) {
             throw new IllegalArgumentException("MIRROR_INTERVAL_MINUTES must be at least 1");
@@ -94,7 +100,8 @@ public record Settings(Path dataDir, boolean debug, boolean allowOverwrites, boo
                 Duration.ofSeconds(number(lookup, "LOGIN_LOCKOUT_SECONDS", 300)),
                 number(lookup, "AUDIT_FILE_BYTES", 10L << 20),
                 (int) Math.min(Integer.MAX_VALUE, number(lookup, "AUDIT_FILES", 10)),
-                Optional.ofNullable(text(lookup, "ACCESS_FILE", null)).map(Path::of).orElse(null));
+                Optional.ofNullable(text(lookup, "ACCESS_FILE", null)).map(Path::of).orElse(null),
+                number(lookup, "CATALOG_SPLIT_BYTES", DEFAULT_CATALOG_SPLIT_BYTES));
     }
 
     private static ObjectStorage objectStorage(UnaryOperator<String> lookup) {

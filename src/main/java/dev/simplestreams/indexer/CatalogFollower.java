@@ -2,7 +2,8 @@ package dev.simplestreams.indexer;
 
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Problem;
-import dev.simplestreams.catalog.Products;
+import dev.simplestreams.catalog.Product;
+import dev.simplestreams.catalog.ProductsDocuments;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.signing.ClearSignedMessage;
 import dev.simplestreams.signing.SignatureException;
@@ -17,14 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * The catalogue as the leader published it, for a replica that does not index: images.json read again only
- * when it changed (a conditional GET), index.json derived from it byte for byte as the leader wrote it, and
- * the problems the leader found, so answers and the status document explain what was left out. When the leader
- * signs, its {@code .sjson} documents are served too, but only once each signs exactly the document it stands
- * beside: the leader writes a signed form before its document, so one read after the document is of that
- * state or a newer one, and a newer one waits for the next poll.
+ * The catalogue as the leader published it, for a replica that does not index: index.json read again only when it
+ * changed (a conditional GET), then the products documents it names, and the problems the leader found, so answers
+ * and the status document explain what was left out. The leader writes every document before the index that names
+ * it, so the documents read after an index are of its state or a newer one; a document that holds other products
+ * than the index says, or is gone, is of a newer state, which the next poll reads. When the leader signs, its
+ * {@code .sjson} documents are served too, but only once each signs exactly the document it stands beside: the
+ * leader writes a signed form before its document, so one read after the document is of that state or a newer one,
+ * and a newer one waits for the next poll.
  */
 final class CatalogFollower {
 
@@ -39,22 +44,38 @@ final class CatalogFollower {
 
     /** Reads the published catalogue if it changed; the state now known, or null while none was published. */
     synchronized PublishedCatalog poll() throws IOException {
-        Optional<ImageStore.Tagged> read = store.readIfChanged(CatalogJson.IMAGES_PATH, tag);
+        Optional<ImageStore.Tagged> read = store.readIfChanged(CatalogJson.INDEX_PATH, tag);
         List<Problem> problems = CatalogPublisher.readProblems(store);
         if (read.isPresent()) {
-            Products products = CatalogJson.readImages(read.get().content());
-            byte[] index = CatalogJson.index(products.products(), products.updated());
-            Map<String, byte[]> signed = signedForms(Map.of(CatalogJson.IMAGES_PATH, read.get().content(),
-                    CatalogJson.INDEX_PATH, index));
+            byte[] index = read.get().content();
+            CatalogJson.Index named = CatalogJson.readIndex(index);
+            SortedMap<String, byte[]> documents = new TreeMap<>();
+            SortedMap<String, Product> products = new TreeMap<>();
+            for (CatalogJson.IndexEntry entry : named.index().values()) {
+                Optional<ImageStore.Tagged> document = store.readIfChanged(entry.path(), null);
+                if (document.isEmpty()) {
+                    return current;
+                }
+                SortedMap<String, Product> held = CatalogJson.readImages(document.get().content()).products();
+                if (!List.copyOf(held.keySet()).equals(entry.products())) {
+                    return current;
+                }
+                documents.put(entry.path(), document.get().content());
+                products.putAll(held);
+            }
+            Map<String, byte[]> all = new TreeMap<>(documents);
+            all.put(CatalogJson.INDEX_PATH, index);
+            Map<String, byte[]> signed = signedForms(all);
             if (signed == null) {
                 return current;
             }
-            current = new PublishedCatalog(products.products(), problems, index, read.get().content(),
-                    updated(products.updated()), signed, signed.isEmpty() ? null : signerOf(signed));
+            byte[] images = documents.get(CatalogJson.IMAGES_PATH);
+            current = new PublishedCatalog(() -> products, problems, index, documents,
+                    images != null ? () -> images : () -> ProductsDocuments.whole(products, named.updated()),
+                    updated(named.updated()), signed, signed.isEmpty() ? null : signerOf(signed));
             tag = read.get().tag();
         } else if (current != null && !current.problems().equals(problems)) {
-            current = new PublishedCatalog(current.products(), problems, current.indexJson(), current.imagesJson(),
-                    current.updated());
+            current = current.withProblems(problems);
         }
         return current;
     }

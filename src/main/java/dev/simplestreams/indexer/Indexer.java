@@ -94,23 +94,26 @@ public final class Indexer {
     /**
      * {@code keepVersions}: newest versions kept per product (0: all); older ones leave the catalogue and
      * their files are deleted after {@code retentionGrace}. {@code settleTime}: a file modified more recently
-     * than this may still be being written by another tool and is read on a later pass.
+     * than this may still be being written by another tool and is read on a later pass. Publishes the catalogue
+     * unsigned, as one products document whatever its size.
      */
     public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
             Duration retentionGrace, Duration settleTime) {
-        this(store, cache, hashPool, keepVersions, retentionGrace, settleTime, AuditTrail.NONE, null);
+        this(store, cache, hashPool, keepVersions, retentionGrace, settleTime, AuditTrail.NONE, null, Long.MAX_VALUE);
     }
 
     /**
      * As above, recording the versions retention deletes in {@code audit}; {@code signer} signs the catalog
-     * documents it publishes ({@code .sjson}), null: unsigned.
+     * documents it publishes ({@code .sjson}), null: unsigned; {@code catalogSplitBytes}: the catalogue size above
+     * which it is published as several products documents.
      */
     public Indexer(ImageStore store, HashCache cache, ExecutorService hashPool, int keepVersions,
-            Duration retentionGrace, Duration settleTime, AuditTrail audit, ClearSigner signer) {
+            Duration retentionGrace, Duration settleTime, AuditTrail audit, ClearSigner signer,
+            long catalogSplitBytes) {
         this.store = store;
         this.cache = cache;
         this.reader = new VersionReader(store, cache);
-        this.publisher = new CatalogPublisher(store, signer);
+        this.publisher = new CatalogPublisher(store, signer, catalogSplitBytes);
         this.hashPool = hashPool;
         this.keepVersions = keepVersions;
         this.pruner = new Pruner(store, retentionGrace, RETIRED_STATE, "out of the catalogue (KEEP_VERSIONS)",

@@ -67,7 +67,7 @@ public final class IndexerService implements Indexing, AutoCloseable {
         this.handover = new Handover(new ChangeNotes(store));
         this.loop = new IndexLoop(store, leadership, cache, () -> new Indexer(store, cache, hashPool,
                 settings.keepVersions(), settings.retentionGrace(), settings.quietPeriod(), audit,
-                settings.signer()),
+                settings.signer(), settings.catalogSplitBytes()),
                 settings.rescanInterval(), queue, handover, new CatalogFollower(store),
                 new UploadLeftovers(store, settings.conflictRetention()),
                 new LastPublication(store, settings.signer() == null ? null : settings.signer().fingerprint()));

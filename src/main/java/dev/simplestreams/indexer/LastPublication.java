@@ -4,16 +4,22 @@ import static dev.simplestreams.catalog.JsonMappers.JSON;
 
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Product;
+import dev.simplestreams.catalog.ProductsDocuments;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 
@@ -51,7 +57,7 @@ final class LastPublication {
     /** Records {@code served}, the state published last, at a clean stop. */
     void record(PublishedCatalog served) throws IOException {
         Map<String, String> checksums = new TreeMap<>();
-        checksums.put(CatalogJson.IMAGES_PATH, checksum(served.imagesJson()));
+        served.documents().forEach((path, bytes) -> checksums.put(path, checksum(bytes)));
         checksums.put(CatalogJson.INDEX_PATH, checksum(served.indexJson()));
         served.signedDocuments().forEach((path, bytes) -> checksums.put(path, checksum(bytes)));
         store.writeState(STATE, JSON.writeValueAsBytes(new Recorded(checksums, served.signedBy(),
@@ -68,7 +74,7 @@ final class LastPublication {
         if (!Objects.equals(recorded.signedBy(), signedBy)) {
             return notServed("it was signed with another key than now, or signed and not now");
         }
-        Map<String, byte[]> documents = new TreeMap<>();
+        SortedMap<String, byte[]> documents = new TreeMap<>();
         for (Map.Entry<String, String> checksum : recorded.checksums().entrySet()) {
             Optional<ImageStore.Tagged> read = store.readIfChanged(checksum.getKey(), null);
             if (read.isEmpty() || !checksum(read.get().content()).equals(checksum.getValue())) {
@@ -76,13 +82,23 @@ final class LastPublication {
             }
             documents.put(checksum.getKey(), read.get().content());
         }
-        byte[] images = documents.remove(CatalogJson.IMAGES_PATH);
         byte[] index = documents.remove(CatalogJson.INDEX_PATH);
-        if (images == null || index == null) {
+        Map<String, byte[]> signed = new TreeMap<>();
+        for (String path : List.copyOf(documents.keySet())) {
+            if (path.endsWith(".sjson")) {
+                signed.put(path, documents.remove(path));
+            }
+        }
+        if (index == null || documents.isEmpty()) {
             return notServed("the record names no catalogue");
         }
-        return new PublishedCatalog(() -> products(images), CatalogPublisher.readProblems(store), index, images,
-                Instant.parse(recorded.updated()), documents, signedBy);
+        byte[] images = documents.get(CatalogJson.IMAGES_PATH);
+        String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.parse(recorded.updated())
+                .atOffset(ZoneOffset.UTC));
+        Supplier<SortedMap<String, Product>> products = () -> products(documents.values());
+        return new PublishedCatalog(products, CatalogPublisher.readProblems(store), index, documents,
+                images != null ? () -> images : () -> ProductsDocuments.whole(products.get(), updated),
+                Instant.parse(recorded.updated()), signed, signedBy);
     }
 
     private static String checksum(byte[] document) {
@@ -97,11 +113,15 @@ final class LastPublication {
         return null;
     }
 
-    private static SortedMap<String, Product> products(byte[] images) {
-        try {
-            return CatalogJson.readImages(images).products();
-        } catch (IOException e) {
-            throw new UncheckedIOException("images.json as this server wrote it is always readable", e);
+    private static SortedMap<String, Product> products(Collection<byte[]> documents) {
+        SortedMap<String, Product> products = new TreeMap<>();
+        for (byte[] document : documents) {
+            try {
+                products.putAll(CatalogJson.readImages(document).products());
+            } catch (IOException e) {
+                throw new UncheckedIOException("a products document as this server wrote it is always readable", e);
+            }
         }
+        return products;
     }
 }

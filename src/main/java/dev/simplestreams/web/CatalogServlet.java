@@ -8,12 +8,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Serves {@code streams/v1/index.json} and {@code images.json} from the catalogue in memory: always the
- * state just published (no file cache in between), always 200 with the whole body (clients accept
+ * Serves {@code streams/v1/index.json}, the products documents it names and {@code images.json} (the whole
+ * catalogue, also when it is published as several documents) from the catalogue in memory: always the state just
+ * published (no file cache in between), always 200 with the whole body (clients accept
  * nothing else), gzip-compressed when asked. A mirror downstream revalidates with {@code If-None-Match} and
  * gets 304 while nothing changed; LXD and Incus never send it, so they always get the 200 they require. The
- * clear-signed forms ({@code index.sjson}, {@code images.sjson}) come from the same state, so a signature always
- * matches the document served beside it.
+ * clear-signed forms ({@code index.sjson} and those of the documents it names) come from the same state, so a
+ * signature always matches the document served beside it.
  */
 public final class CatalogServlet extends HttpServlet {
 
@@ -24,7 +25,7 @@ public final class CatalogServlet extends HttpServlet {
     }
 
     /**
-     * Answers {@code document} ({@code index.json}, {@code images.json} or a signed form) of {@code catalog}: the
+     * Answers {@code document} ({@code index.json}, a products document or a signed form) of {@code catalog}: the
      * whole catalogue, or the part a view or the root shows (see {@link ReadAccessFilter}); null while none is
      * built. Only the whole catalogue carries signatures, so a part never serves a signature of more than it shows.
      */
@@ -34,18 +35,18 @@ public final class CatalogServlet extends HttpServlet {
             signed(response, catalog, document);
             return;
         }
-        if (!document.equals("index.json") && !document.equals("images.json")) {
-            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND,
-                    "no such catalogue document; clients read streams/v1/index.json and streams/v1/images.json");
-            return;
-        }
         if (catalog == null) {
             response.setHeader("Retry-After", "5");
             JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                     "the catalogue is still being built; try again in a few seconds");
             return;
         }
-        boolean index = document.equals("index.json");
+        String path = Layout.STREAMS + "/" + document;
+        if (catalog.document(path) == null) {
+            JsonResponses.error(response, HttpServletResponse.SC_NOT_FOUND,
+                    "no such catalogue document; clients read streams/v1/index.json and the documents it names");
+            return;
+        }
         boolean gzip = acceptsGzip(request);
         // One tag per published content and encoding (each encoding is a different representation).
         String etag = "\"" + catalog.tag() + (gzip ? "-gz" : "") + "\"";
@@ -55,8 +56,7 @@ public final class CatalogServlet extends HttpServlet {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
-        byte[] body = index ? (gzip ? catalog.indexGzip() : catalog.indexJson())
-                : (gzip ? catalog.imagesGzip() : catalog.imagesJson());
+        byte[] body = gzip ? catalog.gzipped(path) : catalog.document(path);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

@@ -115,7 +115,7 @@ public final class ServerLifecycle implements ServletContextListener {
             IndexerService indexer = new IndexerService(store, cache, watched,
                     new IndexingSettings(settings.quietPeriod(), settings.rescanInterval(),
                             settings.keepVersions(), settings.retentionGrace(),
-                            settings.conflictRetention(), signer), leadership, audit);
+                            settings.conflictRetention(), signer, settings.catalogSplitBytes()), leadership, audit);
             indexer.start();
             ServerMetrics metrics = new ServerMetrics(indexer);
             LoginLockout lockout = new LoginLockout(new LoginLockout.Limits(settings.loginFailuresAllowed(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.indexer.Indexer;
 import dev.simplestreams.indexer.IndexerService;
@@ -73,7 +74,8 @@ public final class TestRepository {
     public static IndexerService newService(ImageStore store, Path watchedRoot, Duration quietPeriod,
             Duration rescanInterval) {
         return new IndexerService(store, HashCache.load(store), watchedRoot,
-                new IndexingSettings(quietPeriod, rescanInterval, 0, Duration.ZERO, Duration.ofDays(7), null),
+                new IndexingSettings(quietPeriod, rescanInterval, 0, Duration.ZERO, Duration.ofDays(7), null,
+                        Settings.DEFAULT_CATALOG_SPLIT_BYTES),
                 new SingleServer("test"));
     }
 

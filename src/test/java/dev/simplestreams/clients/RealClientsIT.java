@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * What the seed's users do, with the real clients and daemons: the server in Tomcat behind nginx (TLS 1.3,
  * throw-away CA trusted per remote), a tree holding every image kind, then list, info, aliases and
  * byte-identical export from {@code lxc} and {@code incus}, launch + exec of every container kind and a copy
- * of the VM image into each daemon's store.
+ * of the VM image into each daemon's store. The catalogue is published as several products documents.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealClientsIT {
@@ -101,9 +101,13 @@ class RealClientsIT {
                 "busybox junk", created, "20261101_10:00");
         Files.writeString(junk.resolve("rootfs.squashfs"), "not a filesystem\n");
 
-        served = TomcatBehindTls.start(work, data, Map.of());
+        // The catalogue as several products documents, one per product (or nearly): the clients must read every
+        // document index.json names. The other client tests run on the catalogue as one document.
+        served = TomcatBehindTls.start(work, data, Map.of("CATALOG_SPLIT_BYTES", "1"));
         served.awaitCatalogue("every image in the catalogue", Duration.ofSeconds(30),
                 body -> images.values().stream().allMatch(i -> body.contains(i.fingerprint())));
+        JsonNode index = JSON.readTree(served.get("/streams/v1/index.json")).get("index");
+        assertTrue(index.size() > 1, "a split catalogue: " + index);
         daemons = ClientDaemons.start();
         daemons.addRemote(REMOTE, served.url(), served.ca().caCert());
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.catalog.TestRepository;
+import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.signing.ClearSigner;
 import dev.simplestreams.signing.SigningKey;
@@ -75,7 +76,8 @@ class LastPublicationTest {
 
     private static IndexerService service(ImageStore store, ClearSigner signer) {
         return new IndexerService(store, HashCache.load(store), null, new IndexingSettings(Duration.ZERO,
-                Duration.ofHours(1), 0, Duration.ZERO, Duration.ofDays(7), signer), new SingleServer("test"));
+                Duration.ofHours(1), 0, Duration.ZERO, Duration.ofDays(7), signer,
+                Settings.DEFAULT_CATALOG_SPLIT_BYTES), new SingleServer("test"));
     }
 
     @Test

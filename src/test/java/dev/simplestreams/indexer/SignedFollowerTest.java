@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.config.Settings;
 import dev.simplestreams.signing.ClearSigner;
 import dev.simplestreams.signing.SigningKey;
 import dev.simplestreams.store.DataRoot;
@@ -96,6 +97,6 @@ class SignedFollowerTest {
 
     private static Indexer leader(FileSystemStore store) {
         return new Indexer(store, new HashCache(), POOL, 0, Duration.ZERO, Duration.ZERO, AuditTrail.NONE,
-                signer);
+                signer, Settings.DEFAULT_CATALOG_SPLIT_BYTES);
     }
 }

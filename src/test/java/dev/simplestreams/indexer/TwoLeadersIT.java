@@ -7,6 +7,7 @@ import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Layout;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.config.ObjectStorage;
+import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
@@ -52,7 +53,7 @@ class TwoLeadersIT {
             S3ImageStore store = store(rgw, bucket, id);
             IndexerService service = new IndexerService(store, HashCache.load(store), null,
                     new IndexingSettings(Duration.ZERO, Duration.ofHours(1), 0, Duration.ZERO,
-                            Duration.ofDays(7), null),
+                            Duration.ofDays(7), null, Settings.DEFAULT_CATALOG_SPLIT_BYTES),
                     new SingleServer(id));
             service.start();
             stores.add(store);

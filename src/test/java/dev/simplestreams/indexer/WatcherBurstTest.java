@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.simplestreams.catalog.PublishedCatalog;
+import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
@@ -34,7 +35,7 @@ class WatcherBurstTest {
         FileSystemStore store = new FileSystemStore(new DataRoot(root));
         IndexerService service = new IndexerService(store, new HashCache(), root,
                 new IndexingSettings(Duration.ofMillis(500), Duration.ofHours(1), 0, Duration.ZERO,
-                        Duration.ofDays(7), null),
+                        Duration.ofDays(7), null, Settings.DEFAULT_CATALOG_SPLIT_BYTES),
                 new SingleServer("test"));
         service.start();
         try {
