@@ -5,8 +5,11 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.operator.PGPContentSigner;
@@ -18,7 +21,9 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyConverter;
  * through two digests: the one whose first bytes go into the signature packet, and a second one that is signed
  * (for RSA and ECDSA, the JDK signature's own): over an 8 MB images.json that second pass was about a third of
  * the time signing took. Here one digest serves both: EdDSA signs it as it is, RSA its PKCS#1 DigestInfo and ECDSA
- * the digest, which is what OpenPGP signs with each (RFC 9580).
+ * the digest, which is what OpenPGP signs with each (RFC 9580). Ed25519 signs with Bouncy Castle's implementation
+ * of RFC 8032, whose signatures are the JDK's byte for byte (the scheme is deterministic) in a tenth of the time:
+ * about 0.7 ms per signature in the JDK 17 was most of what signing a products document cost.
  */
 final class SingleDigestSigner implements PGPContentSignerBuilder {
 
@@ -29,11 +34,14 @@ final class SingleDigestSigner implements PGPContentSignerBuilder {
     private final int keyAlgorithm;
     private final String jdkAlgorithm;
     private final PrivateKey jdkKey;
+    private final Ed25519PrivateKeyParameters ed25519;
 
     private SingleDigestSigner(int keyAlgorithm, String jdkAlgorithm, PrivateKey jdkKey) {
         this.keyAlgorithm = keyAlgorithm;
         this.jdkAlgorithm = jdkAlgorithm;
         this.jdkKey = jdkKey;
+        this.ed25519 = jdkKey instanceof EdECPrivateKey edec && jdkAlgorithm.equals("Ed25519")
+                ? edec.getBytes().map(seed -> new Ed25519PrivateKeyParameters(seed, 0)).orElse(null) : null;
     }
 
     /**
@@ -127,6 +135,12 @@ final class SingleDigestSigner implements PGPContentSignerBuilder {
     }
 
     private byte[] signDigest(byte[] digest) throws GeneralSecurityException {
+        if (ed25519 != null) {
+            Ed25519Signer signer = new Ed25519Signer();
+            signer.init(true, ed25519);
+            signer.update(digest, 0, digest.length);
+            return signer.generateSignature();
+        }
         Signature signature = Signature.getInstance(jdkAlgorithm);
         signature.initSign(jdkKey);
         if (jdkAlgorithm.equals("NONEwithRSA")) {

@@ -11,7 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.Signature;
 import java.util.stream.Stream;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.operator.PGPContentSigner;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyConverter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +108,23 @@ class ClearSignerTest {
         assertTrue(verified.stderr().contains(other), verified.stderr());
         assertEquals(!algorithm.startsWith("brainpool"),
                 SingleDigestSigner.forKey(key.privateKey(), key.publicKey().getAlgorithm()) != null);
+    }
+
+    /** Ed25519 is deterministic: Bouncy Castle's signature of the digest is the one the JDK makes. */
+    @Test
+    void anEd25519SignatureIsTheJdksByteForByte() throws Exception {
+        String ed25519 = gpg.generateKey("ed <ed@example.com>", PASSPHRASE, "ed25519", "never", null);
+        SigningKey key = SigningKey.read(gpg.exportSecretKey(ed25519, PASSPHRASE), PASSPHRASE.toCharArray(), "key");
+        byte[] document = catalogOfLines(100).getBytes(StandardCharsets.UTF_8);
+        PGPContentSigner signer = SingleDigestSigner.forKey(key.privateKey(), key.publicKey().getAlgorithm())
+                .build(PGPSignature.CANONICAL_TEXT_DOCUMENT, key.privateKey());
+        signer.getOutputStream().write(document);
+
+        Signature jdk = Signature.getInstance("Ed25519");
+        jdk.initSign(new JcaPGPKeyConverter().getPrivateKey(key.privateKey()));
+        jdk.update(MessageDigest.getInstance("SHA-256").digest(document));
+
+        assertArrayEquals(jdk.sign(), signer.getSignature());
     }
 
     @Test
