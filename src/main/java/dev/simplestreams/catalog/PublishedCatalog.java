@@ -33,7 +33,7 @@ public final class PublishedCatalog {
     private final Map<String, byte[]> gzipped = new ConcurrentHashMap<>();
     private final Map<String, byte[]> signed;
     private final String signedBy;
-    private volatile String tag;
+    private final Map<String, String> tags = new ConcurrentHashMap<>();
 
     /** An unsigned state whose only products document is images.json. */
     public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
@@ -148,18 +148,13 @@ public final class PublishedCatalog {
     }
 
     /**
-     * Names the content served from this state, for ETags: when it was published and which products it holds (its
-     * index lists them). A part of the catalogue shown to some readers (a view) holds other products when only the
-     * access rules change, though it was published at the same time; its tag changes with them. Computed once, when
-     * first asked.
+     * Names the bytes of {@link #document} at {@code path}, for ETags: a products document no upload touched keeps
+     * its tag from one state to the next, so a mirror that revalidates fetches only those that changed. Computed
+     * once per state, when first asked.
      */
-    public String tag() {
-        String known = tag;
-        if (known == null) {
-            known = updated.toEpochMilli() + "." + updated.getNano() + "-" + Sha256.hex(indexJson).substring(0, 16);
-            tag = known;
-        }
-        return known;
+    public String tag(String path) {
+        byte[] plain = document(path);
+        return plain == null ? null : tags.computeIfAbsent(path, p -> Sha256.hex(plain).substring(0, 32));
     }
 
     private static byte[] gzip(byte[] data) {

@@ -153,7 +153,7 @@ final class CatalogPublisher {
     private Set<String> catalogueFilesStored() throws IOException {
         Set<String> files = new TreeSet<>();
         for (StoredFile file : store.list(Layout.STREAMS)) {
-            if (CATALOGUE_FILE.matcher(file.name()).matches()) {
+            if (file.parent().equals(Layout.STREAMS) && CATALOGUE_FILE.matcher(file.name()).matches()) {
                 files.add(file.path());
             }
         }

@@ -48,8 +48,8 @@ public final class CatalogServlet extends HttpServlet {
             return;
         }
         boolean gzip = acceptsGzip(request);
-        // One tag per published content and encoding (each encoding is a different representation).
-        String etag = "\"" + catalog.tag() + (gzip ? "-gz" : "") + "\"";
+        // One tag per document's bytes and encoding (each encoding is a different representation).
+        String etag = "\"" + catalog.tag(path) + (gzip ? "-gz" : "") + "\"";
         response.setHeader("ETag", etag);
         response.setHeader("Vary", "Accept-Encoding");
         if (etag.equals(request.getHeader("If-None-Match"))) {

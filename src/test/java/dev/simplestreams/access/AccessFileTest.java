@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Item;
 import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.PublishedCatalog;
@@ -210,13 +211,14 @@ class AccessFileTest {
         AccessRules one = parse(view.formatted("\"images/team-a/\""));
         AccessRules both = parse(view.formatted("\"images/team-a/\", \"images/team-b/\""));
 
-        String tagOfOne = one.viewCatalog(one.view("v").orElseThrow(), full).tag();
-        String tagOfBoth = both.viewCatalog(both.view("v").orElseThrow(), full).tag();
+        for (String path : List.of(CatalogJson.INDEX_PATH, CatalogJson.IMAGES_PATH)) {
+            String tagOfOne = one.viewCatalog(one.view("v").orElseThrow(), full).tag(path);
+            String tagOfBoth = both.viewCatalog(both.view("v").orElseThrow(), full).tag(path);
 
-        assertFalse(tagOfOne.equals(tagOfBoth), "a cached copy of the smaller view must not be revalidated");
-        assertEquals(tagOfOne, parse(view.formatted("\"images/team-a/\"")).viewCatalog(
-                one.view("v").orElseThrow(), full).tag(), "the same content, the same tag");
-        assertTrue(tagOfOne.startsWith(full.updated().toEpochMilli() + "."), tagOfOne);
+            assertFalse(tagOfOne.equals(tagOfBoth), "a cached copy of the smaller view must not be revalidated");
+            assertEquals(tagOfOne, parse(view.formatted("\"images/team-a/\"")).viewCatalog(
+                    one.view("v").orElseThrow(), full).tag(path), "the same content, the same tag");
+        }
     }
 
     /** "name" is a user of the file; "role:R" a realm user holding only role R. */
