@@ -47,6 +47,7 @@ public final class ServerMetrics {
     private final Counter loginLockouts;
     private final Counter lockedOutLogins;
     private volatile CatalogSize size = new CatalogSize(null, 0);
+    private boolean jvmMetricsRegistered;
 
     public ServerMetrics(Indexing indexer) {
         uploadRequests = Counter.builder().name("simplestreams_upload_requests")
@@ -101,7 +102,6 @@ public final class ServerMetrics {
         gauge("simplestreams_files", "Distinct files in the published catalogue", () -> catalog(indexer).files);
         gauge("simplestreams_problems", "Paths left out of the catalogue because of a problem (see /status)",
                 () -> catalog(indexer).problems);
-        JvmMetrics.builder().register(registry);
     }
 
     /**
@@ -190,7 +190,19 @@ public final class ServerMetrics {
     }
 
     public void writeTo(OutputStream out) throws IOException {
+        registerJvmMetrics();
         writer.write(out, registry.scrape());
+    }
+
+    /**
+     * At the first scrape rather than at start: registering them reads the JVM's management beans, which took a
+     * quarter of a second of every start, before the server could answer.
+     */
+    private synchronized void registerJvmMetrics() {
+        if (!jvmMetricsRegistered) {
+            JvmMetrics.builder().register(registry);
+            jvmMetricsRegistered = true;
+        }
     }
 
     private void counter(String name, String help, Indexing indexer,
