@@ -29,22 +29,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The worst case the election is meant to prevent: two replicas that both believe they lead, indexing and
  * publishing at once on one bucket of a real Ceph RGW while uploads arrive through both. The conditional
  * write of the catalogue must keep it correct: a version once published never disappears from the bucket's
- * images.json (a publisher with a stale view is refused instead of dropping it), and every upload ends up in it.
+ * catalogue (a publisher with a stale view is refused instead of dropping it), and every upload ends up in it;
+ * so too with the catalogue split into a products document per product, where each document and the index are
+ * written conditionally.
  */
 class TwoLeadersIT {
 
-    private static final String PRODUCT = "race:test:amd64:default";
+    private static final List<String> PRODUCTS = List.of("race:test:amd64:default", "race:other:amd64:default");
 
-    @Test
-    void twoReplicasThatBothIndexNeverDropAPublishedVersion() throws Exception {
+    @ParameterizedTest(name = "CATALOG_SPLIT_BYTES={0}")
+    @ValueSource(longs = {Settings.DEFAULT_CATALOG_SPLIT_BYTES, 1})
+    void twoReplicasThatBothIndexNeverDropAPublishedVersion(long splitBytes) throws Exception {
         CephRgw rgw = CephRgw.shared();
-        String bucket = rgw.createBucket("two-leaders");
+        String bucket = rgw.createBucket("two-leaders-" + (splitBytes == 1 ? "split" : "whole"));
         List<S3ImageStore> stores = new ArrayList<>();
         List<IndexerService> services = new ArrayList<>();
         // Reading the catalogue tells a store what to write over: the onlooker has a store of its own.
@@ -53,7 +57,7 @@ class TwoLeadersIT {
             S3ImageStore store = store(rgw, bucket, id);
             IndexerService service = new IndexerService(store, HashCache.load(store), null,
                     new IndexingSettings(Duration.ZERO, Duration.ofHours(1), 0, Duration.ZERO,
-                            Duration.ofDays(7), null, Settings.DEFAULT_CATALOG_SPLIT_BYTES),
+                            Duration.ofDays(7), null, splitBytes),
                     new SingleServer(id));
             service.start();
             stores.add(store);
@@ -83,12 +87,12 @@ class TwoLeadersIT {
                     Random random = new Random(which);
                     for (int i = 0; i < 6; i++) {
                         String version = String.format("20261126_%02d:%02d", which, i);
-                        String dir = Layout.IMAGES + "/" + PRODUCT.replace(':', '/') + "/" + version;
+                        String dir = Layout.IMAGES + "/" + PRODUCTS.get(i % 2).replace(':', '/') + "/" + version;
                         byte[] random1000 = new byte[1000];
                         random.nextBytes(random1000);
                         byte[] rootfs = RootFiles.squashfs(random1000);
                         write(stores.get(which), dir + "/lxd.tar.xz", Trees.metadataTarXz(Trees.metadataYaml(
-                                Trees.kernelArch("amd64"), "race", "test", "default")));
+                                Trees.kernelArch("amd64"), "race", PRODUCTS.get(i % 2).split(":")[1], "default")));
                         write(stores.get(which), dir + "/rootfs.squashfs", rootfs);
                         try {
                             services.get(which).refreshNow(Layout.parseVersionDirectory(dir));
@@ -109,6 +113,9 @@ class TwoLeadersIT {
             assertEquals(Set.of(), dropped, "no published version ever left the catalogue");
             assertEquals(12, publishedVersions(onlooker).size(), "every upload is published");
             assertTrue(services.stream().mapToLong(s -> s.status().catalogWrites()).sum() >= 2);
+            int documents = CatalogJson.readIndex(onlooker.readIfChanged(CatalogJson.INDEX_PATH, null).orElseThrow()
+                    .content()).index().size();
+            assertEquals(splitBytes == 1 ? 2 : 1, documents, "products documents");
         } finally {
             pool.shutdownNow();
             services.forEach(IndexerService::close);
@@ -130,12 +137,21 @@ class TwoLeadersIT {
         }
     }
 
+    /**
+     * The versions the bucket's catalogue lists, read as a client reads it: the index, then the documents it names,
+     * which the publisher writes before the index.
+     */
     private static Set<String> publishedVersions(ImageStore store) throws IOException {
-        Optional<ImageStore.Tagged> images = store.readIfChanged(CatalogJson.IMAGES_PATH, null);
+        Optional<ImageStore.Tagged> index = store.readIfChanged(CatalogJson.INDEX_PATH, null);
         Set<String> versions = new TreeSet<>();
-        if (images.isPresent()) {
-            Map<String, Product> products = CatalogJson.readImages(images.get().content()).products();
-            products.values().forEach(p -> versions.addAll(p.versions().keySet()));
+        if (index.isPresent()) {
+            for (CatalogJson.IndexEntry entry : CatalogJson.readIndex(index.get().content()).index().values()) {
+                Optional<ImageStore.Tagged> document = store.readIfChanged(entry.path(), null);
+                if (document.isPresent()) {
+                    Map<String, Product> products = CatalogJson.readImages(document.get().content()).products();
+                    products.forEach((id, p) -> p.versions().keySet().forEach(v -> versions.add(id + " " + v)));
+                }
+            }
         }
         return versions;
     }
