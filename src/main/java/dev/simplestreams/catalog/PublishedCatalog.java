@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +40,16 @@ public final class PublishedCatalog {
     /** An unsigned state whose only products document is images.json. */
     public PublishedCatalog(SortedMap<String, Product> products, List<Problem> problems, byte[] indexJson,
             byte[] imagesJson, Instant updated) {
-        this(() -> products, problems, indexJson, new TreeMap<>(Map.of(CatalogJson.IMAGES_PATH, imagesJson)),
-                () -> imagesJson, updated, Map.of(), null);
+        this(() -> products, problems, indexJson, new TreeMap<>(Map.of(CatalogJson.IMAGES_PATH, imagesJson)), null,
+                updated, Map.of(), null);
         this.products = products;
     }
 
     /**
      * A state whose documents are served before its model is needed: {@code products} reads the model from them
      * when something first asks for it (the page, a view, the status document), once. {@code documents}: the
-     * products documents index.json names, by path; {@code imagesJson}: makes the whole catalogue as one document,
-     * when it is first asked for. {@code signed}: the clear-signed documents by path ({@code streams/v1/index.sjson},
+     * products documents index.json names, by path; {@code imagesJson}: makes the whole catalogue as one document
+     * when it is first asked for, when the documents are several (null: it is made from the model). {@code signed}: the clear-signed documents by path ({@code streams/v1/index.sjson},
      * ...), made with the key whose fingerprint is {@code signedBy}; empty and null when the server does not sign.
      */
     public PublishedCatalog(Supplier<SortedMap<String, Product>> products, List<Problem> problems,
@@ -97,7 +99,11 @@ public final class PublishedCatalog {
     public byte[] imagesJson() {
         byte[] known = imagesJson;
         if (known == null) {
-            known = imagesJsonMade.get();
+            known = documents.get(CatalogJson.IMAGES_PATH);
+            if (known == null) {
+                known = imagesJsonMade != null ? imagesJsonMade.get() : ProductsDocuments.whole(products(),
+                        DateTimeFormatter.RFC_1123_DATE_TIME.format(updated.atOffset(ZoneOffset.UTC)));
+            }
             imagesJson = known;
         }
         return known;

@@ -3,7 +3,6 @@ package dev.simplestreams.indexer;
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Problem;
 import dev.simplestreams.catalog.Product;
-import dev.simplestreams.catalog.ProductsDocuments;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.signing.ClearSignedMessage;
 import dev.simplestreams.signing.SignatureException;
@@ -69,9 +68,7 @@ final class CatalogFollower {
             if (signed == null) {
                 return current;
             }
-            byte[] images = documents.get(CatalogJson.IMAGES_PATH);
-            current = new PublishedCatalog(() -> products, problems, index, documents,
-                    images != null ? () -> images : () -> ProductsDocuments.whole(products, named.updated()),
+            current = new PublishedCatalog(() -> products, problems, index, documents, null,
                     updated(named.updated()), signed, signed.isEmpty() ? null : signerOf(signed));
             tag = read.get().tag();
         } else if (current != null && !current.problems().equals(problems)) {

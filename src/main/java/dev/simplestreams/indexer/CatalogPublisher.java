@@ -129,7 +129,9 @@ final class CatalogPublisher {
         // reads a .json and then its .sjson (CatalogFollower) sees a signature of that state or of a newer one,
         // never an older one, and can tell the difference. Documents the index no longer names go last.
         if (signer == null) {
-            delete(stale.stream().filter(path -> path.endsWith(".sjson")).toList());
+            List<String> signedForms = stale.stream().filter(path -> path.endsWith(".sjson")).toList();
+            delete(signedForms);
+            signedForms.forEach(stale::remove);
         }
         for (Map.Entry<String, byte[]> document : toWrite.entrySet()) {
             String signedPath = CatalogJson.signedPath(document.getKey());

@@ -4,14 +4,11 @@ import static dev.simplestreams.catalog.JsonMappers.JSON;
 
 import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Product;
-import dev.simplestreams.catalog.ProductsDocuments;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 
@@ -92,13 +88,8 @@ final class LastPublication {
         if (index == null || documents.isEmpty()) {
             return notServed("the record names no catalogue");
         }
-        byte[] images = documents.get(CatalogJson.IMAGES_PATH);
-        String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.parse(recorded.updated())
-                .atOffset(ZoneOffset.UTC));
-        Supplier<SortedMap<String, Product>> products = () -> products(documents.values());
-        return new PublishedCatalog(products, CatalogPublisher.readProblems(store), index, documents,
-                images != null ? () -> images : () -> ProductsDocuments.whole(products.get(), updated),
-                Instant.parse(recorded.updated()), signed, signedBy);
+        return new PublishedCatalog(() -> products(documents.values()), CatalogPublisher.readProblems(store), index,
+                documents, null, Instant.parse(recorded.updated()), signed, signedBy);
     }
 
     private static String checksum(byte[] document) {

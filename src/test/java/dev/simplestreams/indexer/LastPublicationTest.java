@@ -13,7 +13,6 @@ import dev.simplestreams.catalog.TestRepository;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.coordination.SingleServer;
 import dev.simplestreams.signing.ClearSigner;
-import dev.simplestreams.signing.SigningKey;
 import dev.simplestreams.store.HashCache;
 import dev.simplestreams.store.ImageStore;
 import dev.simplestreams.testing.Eventually;
@@ -115,7 +114,7 @@ class LastPublicationTest {
         publishAndStop();
         try (Gpg gpg = Gpg.in(keys)) {
             String key = gpg.generateKey("Images <images@example.com>", "");
-            ClearSigner signer = new ClearSigner(SigningKey.read(gpg.exportSecretKey(key, ""), null, "key"));
+            ClearSigner signer = gpg.signer(key);
 
             PublishedCatalog[] served = restart(signer);
 

@@ -9,7 +9,6 @@ import dev.simplestreams.audit.AuditTrail;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.config.Settings;
 import dev.simplestreams.signing.ClearSigner;
-import dev.simplestreams.signing.SigningKey;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -48,7 +47,7 @@ class SignedFollowerTest {
     static void makeKey() throws Exception {
         gpg = Gpg.in(keys);
         fingerprint = gpg.generateKey("Leader <leader@example.com>", "");
-        signer = new ClearSigner(SigningKey.read(gpg.exportSecretKey(fingerprint, ""), null, "key"));
+        signer = gpg.signer(fingerprint);
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import dev.simplestreams.catalog.CatalogJson;
 import dev.simplestreams.catalog.Products;
 import dev.simplestreams.catalog.PublishedCatalog;
 import dev.simplestreams.signing.ClearSigner;
-import dev.simplestreams.signing.SigningKey;
 import dev.simplestreams.store.DataRoot;
 import dev.simplestreams.store.FileSystemStore;
 import dev.simplestreams.store.HashCache;
@@ -62,7 +61,7 @@ class SplitCatalogTest {
         gpg = Gpg.in(keys);
         String fingerprint = gpg.generateKey("Leader <leader@example.com>", "");
         keyring = Files.write(keys.resolve("key.gpg"), gpg.exportPublicKey(fingerprint));
-        signer = new ClearSigner(SigningKey.read(gpg.exportSecretKey(fingerprint, ""), null, "key"));
+        signer = gpg.signer(fingerprint);
     }
 
     @AfterAll

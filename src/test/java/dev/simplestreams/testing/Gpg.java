@@ -1,5 +1,8 @@
 package dev.simplestreams.testing;
 
+import dev.simplestreams.signing.ClearSigner;
+import dev.simplestreams.signing.KeyException;
+import dev.simplestreams.signing.SigningKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,6 +69,11 @@ public final class Gpg implements AutoCloseable {
     /** What {@code gpg --export-secret-keys --armor} writes, protected by the key's passphrase. */
     public byte[] exportSecretKey(String fingerprint, String passphrase) {
         return output(base(passphrase, null), "--armor", "--export-secret-keys", fingerprint);
+    }
+
+    /** The server's signer for a key made here without a passphrase, as SIGNING_KEY would give it. */
+    public ClearSigner signer(String fingerprint) throws KeyException {
+        return new ClearSigner(SigningKey.read(exportSecretKey(fingerprint, ""), null, "key"));
     }
 
     /** The binary public key, as {@code gpg --export} writes it for {@code gpgv --keyring}. */
