@@ -81,10 +81,11 @@ public final class Indexer {
     /** Incomplete versions logged quietly while young: warned about if they stay so past the grace. */
     private final Set<Problem> waitingForFiles = new HashSet<>();
     /**
-     * Another replica published a catalogue this one has not seen the tree of: until a full scan has looked at
-     * everything, publishing from what is remembered would drop that replica's versions.
+     * Until a full scan has looked at everything, publishing from what is remembered would drop versions: the whole
+     * tree before this indexer's first full scan, another replica's after it published a catalogue this one has not
+     * seen the tree of.
      */
-    private boolean behindAnotherPublisher;
+    private boolean needsFullScan = true;
     /** What the catalogue now published was built from, so that a pass that changed nothing skips the build. */
     private Map<ProductKey, List<VersionSource>> builtFrom = Map.of();
     private Map<String, Problem> builtWithProblems = Map.of();
@@ -174,7 +175,6 @@ public final class Indexer {
     /** Reads the whole tree (stat only for unchanged files) and publishes. */
     public synchronized PublishedCatalog fullScan() throws IOException {
         PassStart start = begin();
-        behindAnotherPublisher = false;
         Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
         layoutProblems.clear();
         List<StoredFile> all = store.list(Layout.IMAGES);
@@ -189,7 +189,9 @@ public final class Indexer {
         Set<String> paths = new HashSet<>();
         all.forEach(f -> paths.add(f.path()));
         cache.retainOnly(paths);
-        return ended(start, publishAndSave(true));
+        PublishedCatalog published = publishAndSave(true);
+        needsFullScan = false;
+        return ended(start, published);
     }
 
     /**
@@ -199,8 +201,8 @@ public final class Indexer {
      */
     public synchronized PublishedCatalog refresh(Collection<VersionKey> versions, boolean complete)
             throws IOException {
-        if (behindAnotherPublisher) {
-            return fullScan();
+        if (needsFullScan) {
+            fullScan();
         }
         PassStart start = begin();
         Map<VersionKey, List<StoredFile>> listing = new LinkedHashMap<>();
@@ -310,7 +312,7 @@ public final class Indexer {
         try {
             published = publisher.publish(kept.products(), List.copyOf(problems));
         } catch (StaleWriteException e) {
-            behindAnotherPublisher = true;
+            needsFullScan = true;
             throw e;
         }
         if (saveCache) {
