@@ -10,7 +10,7 @@
 # ROWS=signing measures only upload -> visible at BIG_VERSIONS, without and with SIGNING_KEY, alternating.
 # ROWS=access measures only a private view's download and catalogue, with 100 views and 1,000 users in
 # ACCESS_FILE, against the same server without ACCESS_FILE, alternating.
-# Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, -Xmx256m) and Debian's nginx on
+# Builds the WAR, starts the stock Tomcat distribution (docker/server.xml and setenv.sh, -Xmx256m) and Debian's nginx on
 # 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
 # stops only the processes it started (by PID).
 set -euo pipefail
@@ -70,9 +70,10 @@ tport=$(free_port)
 T=http://127.0.0.1:$tport
 start_tomcat() { # data root [war]; sets tomcat_pid; echoes nothing
   local data=$1 war=${2:-target/ROOT.war} base=$work/tomcat-base
-  rm -rf "$base"; mkdir -p "$base"/{conf,logs,temp,webapps,work}
+  rm -rf "$base"; mkdir -p "$base"/{bin,conf,logs,temp,webapps,work}
   cp "$home"/conf/{web.xml,logging.properties,catalina.properties,context.xml} "$base/conf/"
   cp docker/server.xml "$base/conf/server.xml"
+  cp docker/setenv.sh "$base/bin/setenv.sh"
   cp "$war" "$base/webapps/ROOT.war"
   CATALINA_HOME=$home CATALINA_BASE=$base SIMPLESTREAMS_DIR=$data UPLOAD_USER=${AUTH%%:*} \
     UPLOAD_PASSWORD=${AUTH#*:} CATALINA_OPTS="-Xmx256m -Dhttp.address=127.0.0.1 -Dhttp.port=$tport ${BENCH_JAVA_OPTS:-}" \

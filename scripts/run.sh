@@ -39,7 +39,8 @@ bash scripts/local-tls.sh "$run/tls"
 
 # A separate CATALINA_BASE keeps the distribution untouched: only our server.xml and the WAR as ROOT.
 rm -rf "$base"
-mkdir -p "$base/conf" "$base/logs" "$base/temp" "$base/webapps" "$base/work"
+mkdir -p "$base/bin" "$base/conf" "$base/logs" "$base/temp" "$base/webapps" "$base/work"
+cp docker/setenv.sh "$base/bin/setenv.sh"
 cp "$home"/conf/{web.xml,logging.properties,catalina.properties,context.xml,tomcat-users.xml} "$base/conf/"
 cp scripts/local-server.xml "$base/conf/server.xml"
 cp target/ROOT.war "$base/webapps/ROOT.war"

@@ -118,6 +118,8 @@ class DockerImageIT {
         assertEquals("absent", exec("sh", "-c", "test -e /usr/local/tomcat/webapps.dist && echo present || echo absent"));
         // The connector is ours (docker/server.xml): no server header, HTTP only.
         assertTrue(exec("cat", "/usr/local/tomcat/conf/server.xml").contains("maxSwallowSize=\"-1\""));
+        // The JVM options of docker/setenv.sh, which catalina.sh sources from bin/.
+        assertTrue(exec("sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline").contains("-XX:Tier4InvocationThreshold=50000"));
         assertEquals("healthy", podman.podmanOk("inspect", "--format", "{{.State.Health.Status}}", container).strip());
     }
 
