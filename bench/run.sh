@@ -10,9 +10,9 @@
 # ROWS=signing measures only upload -> visible at BIG_VERSIONS, without and with SIGNING_KEY, alternating.
 # ROWS=access measures only a private view's download and catalogue, with 100 views and 1,000 users in
 # ACCESS_FILE, against the same server without ACCESS_FILE, alternating.
-# Builds the WAR, starts the stock Tomcat distribution (docker/server.xml and setenv.sh, -Xmx256m) and Debian's nginx on
-# 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and bench/results.json, and
-# stops only the processes it started (by PID).
+# Builds the WAR, starts the stock Tomcat distribution (docker/server.xml, docker/setenv.sh, -Xmx256m) and
+# Debian's nginx on 127.0.0.1, generates data in a temporary directory, writes bench/RESULTS.md and
+# bench/results.json, and stops only the processes it started (by PID).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD

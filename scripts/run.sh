@@ -37,7 +37,7 @@ if [ ! -x "$home/bin/catalina.sh" ]; then
 fi
 bash scripts/local-tls.sh "$run/tls"
 
-# A separate CATALINA_BASE keeps the distribution untouched: only our server.xml and the WAR as ROOT.
+# A separate CATALINA_BASE keeps the distribution untouched: only our server.xml, setenv.sh and the WAR as ROOT.
 rm -rf "$base"
 mkdir -p "$base/bin" "$base/conf" "$base/logs" "$base/temp" "$base/webapps" "$base/work"
 cp docker/setenv.sh "$base/bin/setenv.sh"
