@@ -107,7 +107,7 @@ class DockerImageIT {
         });
         assertEquals("/var/www/simplestreams", env.get("SIMPLESTREAMS_DIR"));
         assertTrue(env.get("JAVA_OPTS").contains("-XX:MaxRAMPercentage="), env::toString);
-        // The base image's Tomcat, untouched but for the ROOT application and the two config files.
+        // The base image's Tomcat, untouched but for the ROOT application, two config files and bin/setenv.sh.
         assertEquals("11", env.get("TOMCAT_MAJOR"));
     }
 
