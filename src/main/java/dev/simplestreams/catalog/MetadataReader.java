@@ -112,6 +112,12 @@ public final class MetadataReader {
     }
 
     static ImageMetadata parseYaml(byte[] yaml) throws MetadataException {
+        ImageMetadata plain = PlainMetadataYaml.read(yaml);
+        return plain != null ? plain : parseAnyYaml(yaml);
+    }
+
+    /** metadata.yaml through the general YAML parser: any form, and the reason when it cannot be read. */
+    static ImageMetadata parseAnyYaml(byte[] yaml) throws MetadataException {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
