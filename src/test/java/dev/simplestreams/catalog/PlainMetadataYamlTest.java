@@ -102,8 +102,9 @@ class PlainMetadataYamlTest {
 
     private static final List<String> SCALARS = List.of("x86_64", "amd64", "bookworm", "jammy 22.04",
             "Debian bookworm amd64 (20231201_05:24)", "20231201_05:24", "190:20:30", "1:30", "12", "0", "012", "1_000",
-            "0x1F", "0x", "0b101", "0b", "0o17", "1e5", "1e", "3.20", "20.10", "-1", "+1", ".5", ".inf", "-.inf", ".nan",
-            "nan", "NaN", "inf", "Infinity", "true", "True", "TRUE", "false", "yes", "Yes", "no", "NO", "on", "off", "y",
+            "0x1F", "0x", "0b101", "0b", "0o17", "1e5", "1e", "3.20", "20.10", "-1", "+1", ".5", ".inf", "-.inf",
+            ".nan", "nan", "NaN", "inf", "Infinity", "true", "True", "TRUE", "false", "yes", "Yes", "no", "NO", "on",
+            "off", "y",
             "Y", "n", "null", "Null", "NULL", "~", "", "\"quoted\"", "'single'", "\"12\"", "'true'", "\"\"", "''",
             "\"a\\\"b\"", "'it''s'", "it's", "C#", "a #b", "a: b", "a:b", "b:", "[x]", "{x}", "{}", "[]", "x,y", "*ref",
             "&anchor x", "!tag x", "!!str 5", "|", "> x", "%x", "@x", "`x", "-x", "- x", "?x", "x ", "0x1g", "12abc",
@@ -141,11 +142,11 @@ class PlainMetadataYamlTest {
     private static String document(Random random) {
         StringBuilder yaml = new StringBuilder();
         if (random.nextInt(20) != 0) {
-            yaml.append("architecture: ").append(random.nextInt(4) == 0 ? pick(random, SCALARS) : "x86_64").append('\n');
+            yaml.append("architecture: ").append(sometimes(random, 4, "x86_64")).append('\n');
         }
         if (random.nextBoolean()) {
             yaml.append("creation_date: ")
-                    .append(random.nextInt(3) == 0 ? pick(random, SCALARS) : String.valueOf(random.nextInt(2_000_000_000)))
+                    .append(sometimes(random, 3, String.valueOf(random.nextInt(2_000_000_000))))
                     .append('\n');
         }
         if (random.nextInt(10) != 0) {
@@ -153,7 +154,7 @@ class PlainMetadataYamlTest {
             int count = 1 + random.nextInt(6);
             for (int p = 0; p < count; p++) {
                 String key = random.nextInt(4) == 0 ? pick(random, KEYS) : "k" + random.nextInt(8);
-                String value = random.nextInt(3) == 0 ? pick(random, SCALARS) : "value " + random.nextInt(100);
+                String value = sometimes(random, 3, "value " + random.nextInt(100));
                 yaml.append("  ").append(key).append(": ").append(value).append('\n');
             }
         }
@@ -161,8 +162,8 @@ class PlainMetadataYamlTest {
             yaml.append("templates:\n  /etc/hostname:\n");
             String dash = random.nextBoolean() ? "    - " : "      - ";
             yaml.append("    when:\n").append(dash).append("create\n").append(dash)
-                    .append(random.nextInt(3) == 0 ? pick(random, SCALARS) : "copy").append('\n');
-            yaml.append("    create_only: ").append(random.nextInt(3) == 0 ? pick(random, SCALARS) : "false").append('\n');
+                    .append(sometimes(random, 3, "copy")).append('\n');
+            yaml.append("    create_only: ").append(sometimes(random, 3, "false")).append('\n');
             yaml.append("    properties: {}\n");
         }
         if (random.nextInt(8) == 0) {
@@ -180,6 +181,11 @@ class PlainMetadataYamlTest {
             return String.join("\n", lines);
         }
         return yaml.toString();
+    }
+
+    /** One of the tricky scalars once in {@code every} times, else {@code usual}. */
+    private static String sometimes(Random random, int every, String usual) {
+        return random.nextInt(every) == 0 ? pick(random, SCALARS) : usual;
     }
 
     private static String pick(Random random, List<String> from) {
