@@ -6,8 +6,6 @@ import dev.simplestreams.catalog.Product;
 import dev.simplestreams.catalog.ProductKey;
 import dev.simplestreams.catalog.ProductsDocuments;
 import dev.simplestreams.catalog.PublishedCatalog;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -49,7 +47,7 @@ final class ViewCatalogs {
         });
         List<Problem> problems = full.problems().stream()
                 .filter(problem -> View.productOf(problem.path()).filter(shows).isPresent()).toList();
-        String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(full.updated().atOffset(ZoneOffset.UTC));
+        String updated = CatalogJson.updated(full.updated());
         // One products document whatever its size: a view is made when first read, not at every upload.
         ProductsDocuments.Written written = new ProductsDocuments(Long.MAX_VALUE).write(products, updated);
         return new PublishedCatalog(products, problems, CatalogJson.index(written.documents(), updated),

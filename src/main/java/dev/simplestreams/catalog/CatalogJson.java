@@ -5,6 +5,9 @@ import static dev.simplestreams.catalog.JsonMappers.JSON;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +31,11 @@ public final class CatalogJson {
     }
 
     private CatalogJson() {
+    }
+
+    /** A catalogue's {@code updated}, as the documents give it: RFC 1123 in UTC. */
+    public static String updated(Instant instant) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
     }
 
     /** index.json names every products document and the ids of its products; clients skip an entry without any. */

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +47,9 @@ public final class PublishedCatalog {
      * A state whose documents are served before its model is needed: {@code products} reads the model from them
      * when something first asks for it (the page, a view, the status document), once. {@code documents}: the
      * products documents index.json names, by path; {@code imagesJson}: makes the whole catalogue as one document
-     * when it is first asked for, when the documents are several (null: it is made from the model). {@code signed}: the clear-signed documents by path ({@code streams/v1/index.sjson},
-     * ...), made with the key whose fingerprint is {@code signedBy}; empty and null when the server does not sign.
+     * when it is first asked for, when the documents are several (null: it is made from the model). {@code signed}:
+     * the clear-signed documents by path ({@code streams/v1/index.sjson}, ...), made with the key whose fingerprint is
+     * {@code signedBy}; empty and null when the server does not sign.
      */
     public PublishedCatalog(Supplier<SortedMap<String, Product>> products, List<Problem> problems,
             byte[] indexJson, SortedMap<String, byte[]> documents, Supplier<byte[]> imagesJson, Instant updated,
@@ -101,8 +100,8 @@ public final class PublishedCatalog {
         if (known == null) {
             known = documents.get(CatalogJson.IMAGES_PATH);
             if (known == null) {
-                known = imagesJsonMade != null ? imagesJsonMade.get() : ProductsDocuments.whole(products(),
-                        DateTimeFormatter.RFC_1123_DATE_TIME.format(updated.atOffset(ZoneOffset.UTC)));
+                known = imagesJsonMade != null ? imagesJsonMade.get()
+                        : ProductsDocuments.whole(products(), CatalogJson.updated(updated));
             }
             imagesJson = known;
         }

@@ -14,8 +14,6 @@ import dev.simplestreams.store.StoredFile;
 import dev.simplestreams.store.UnsafePathException;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +96,7 @@ final class CatalogPublisher {
     private PublishedCatalog write(SortedMap<String, Product> products, List<Problem> problems,
             PublishedCatalog previous) throws IOException {
         Instant now = Instant.now();
-        String updated = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC));
+        String updated = CatalogJson.updated(now);
         ProductsDocuments.Written written = productsDocuments.write(products, updated);
         SortedMap<String, byte[]> documents = new TreeMap<>();
         Map<String, byte[]> toWrite = new LinkedHashMap<>();
