@@ -46,12 +46,14 @@ final class PlainMetadataYaml {
         this.lines = lines;
     }
 
-    /** The metadata, or null: not in the plain form (the general parser decides). */
+    /**
+     * The metadata, or null: not in the plain form (the general parser decides). No loop of its own: a loop here
+     * had the JIT compile this method with the whole reader inlined into it, 0.5 s of CPU in a cold build that
+     * calls it once per version.
+     */
     static ImageMetadata read(byte[] yaml) {
-        for (byte b : yaml) {
-            if ((b < 0x20 && b != '\n') || b == 0x7f) { // a byte above 0x7f is negative here
-                return null;
-            }
+        if (!isPrintableAscii(yaml)) {
+            return null;
         }
         PlainMetadataYaml parser = new PlainMetadataYaml(new String(yaml, StandardCharsets.US_ASCII).split("\n", -1));
         Map<String, Object> root = parser.mapping(0);
@@ -68,18 +70,31 @@ final class PlainMetadataYaml {
             }
             creationDate = created.kind() == Kind.WHOLE_NUMBER ? Long.parseLong(created.text()) : 0;
         }
-        Map<String, String> properties = new TreeMap<>();
-        if (root.get("properties") instanceof Map<?, ?> props) {
-            for (Map.Entry<?, ?> property : props.entrySet()) {
-                if (property.getValue() instanceof Scalar scalar) {
-                    if (!scalar.plainText()) {
-                        return null;
-                    }
-                    properties.put((String) property.getKey(), scalar.text());
-                }
+        Map<String, String> properties = root.get("properties") instanceof Map<?, ?> props ? properties(props) : Map.of();
+        return properties == null ? null : new ImageMetadata(arch.text(), creationDate, properties);
+    }
+
+    private static boolean isPrintableAscii(byte[] yaml) {
+        for (byte b : yaml) {
+            if ((b < 0x20 && b != '\n') || b == 0x7f) { // a byte above 0x7f is negative here
+                return false;
             }
         }
-        return new ImageMetadata(arch.text(), creationDate, Map.copyOf(properties));
+        return true;
+    }
+
+    /** The scalar properties, or null when one of them may not be text. */
+    private static Map<String, String> properties(Map<?, ?> mapping) {
+        Map<String, String> properties = new TreeMap<>();
+        for (Map.Entry<?, ?> property : mapping.entrySet()) {
+            if (property.getValue() instanceof Scalar scalar) {
+                if (!scalar.plainText()) {
+                    return null;
+                }
+                properties.put((String) property.getKey(), scalar.text());
+            }
+        }
+        return Map.copyOf(properties);
     }
 
     /** The index of the next line that is not empty. */
