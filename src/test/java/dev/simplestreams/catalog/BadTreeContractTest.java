@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +91,14 @@ class BadTreeContractTest {
                     byte[] good = TestRepository.metadataTarball(UBUNTU);
                     corruptMetadata(repo, Arrays.copyOf(good, good.length / 2));
                 }),
+                // No compression, so no checksum: only its tar headers, read to the end, tell that it is whole.
+                bad("uncompressed metadata tarball cut short after metadata.yaml", versionDir(), "Truncated TAR",
+                        repo -> {
+                            byte[] whole = tar("metadata.yaml", Trees.metadataYaml("x86_64", "ubuntu", "jammy",
+                                    "default").getBytes(StandardCharsets.UTF_8), "templates/hostname.tpl",
+                                    new byte[8000]);
+                            corruptMetadata(repo, Arrays.copyOf(whole, whole.length / 2));
+                        }),
                 bad("metadata tarball without its xz footer", versionDir(), "lxd.tar.xz", repo -> {
                     byte[] good = TestRepository.metadataTarball(UBUNTU);
                     corruptMetadata(repo, Arrays.copyOf(good, good.length - 12));
@@ -99,7 +109,7 @@ class BadTreeContractTest {
                     corruptMetadata(repo, flipped);
                 }),
                 bad("xz that is not a tar", versionDir(), "lxd.tar.xz",
-                        repo -> corruptMetadata(repo, xz("architecture: x86_64\n"))),
+                        repo -> corruptMetadata(repo, xz("architecture: x86_64\n".getBytes(StandardCharsets.UTF_8)))),
                 bad("tarball without metadata.yaml", versionDir(), "metadata.yaml",
                         repo -> corruptMetadata(repo, tarXz("templates/hostname.tpl", "{{ container.name }}"))),
                 bad("metadata.yaml that is not a mapping", versionDir(), "metadata.yaml",
@@ -271,24 +281,30 @@ class BadTreeContractTest {
         repo.write(UBUNTU, version, "lxd.tar.xz", content);
     }
 
-    private static byte[] xz(String text) throws IOException {
+    private static byte[] xz(byte[] content) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (XZCompressorOutputStream xz = new XZCompressorOutputStream(bytes)) {
-            xz.write(text.getBytes(StandardCharsets.UTF_8));
+            xz.write(content);
         }
         return bytes.toByteArray();
     }
 
     private static byte[] tarXz(String name, String content) throws IOException {
+        return xz(tar(name, content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** An uncompressed tarball of entries given as name, content, name, content... */
+    private static byte[] tar(Object... entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (XZCompressorOutputStream xz = new XZCompressorOutputStream(bytes);
-                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(xz)) {
-            byte[] data = content.getBytes(StandardCharsets.UTF_8);
-            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
-            entry.setSize(data.length);
-            tar.putArchiveEntry(entry);
-            tar.write(data);
-            tar.closeArchiveEntry();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            for (int i = 0; i < entries.length; i += 2) {
+                byte[] data = (byte[]) entries[i + 1];
+                TarArchiveEntry entry = new TarArchiveEntry((String) entries[i]);
+                entry.setSize(data.length);
+                tar.putArchiveEntry(entry);
+                tar.write(data);
+                tar.closeArchiveEntry();
+            }
         }
         return bytes.toByteArray();
     }
