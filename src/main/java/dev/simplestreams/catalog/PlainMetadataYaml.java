@@ -47,9 +47,9 @@ final class PlainMetadataYaml {
     }
 
     /**
-     * The metadata, or null: not in the plain form (the general parser decides). No loop of its own: a loop here
-     * had the JIT compile this method with the whole reader inlined into it, 0.5 s of CPU in a cold build that
-     * calls it once per version.
+     * The metadata, or null: not in the plain form (the general parser decides). No loop of its own: its loops had
+     * the JIT compile it three times with most of the reader inlined into it, half a second of compiling in a cold
+     * build that calls it once per version.
      */
     static ImageMetadata read(byte[] yaml) {
         if (!isPrintableAscii(yaml)) {

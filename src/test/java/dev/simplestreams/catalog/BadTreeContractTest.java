@@ -94,9 +94,10 @@ class BadTreeContractTest {
                 // No compression, so no checksum: only its tar headers, read to the end, tell that it is whole.
                 bad("uncompressed metadata tarball cut short after metadata.yaml", versionDir(), "Truncated TAR",
                         repo -> {
-                            byte[] whole = tar("metadata.yaml", Trees.metadataYaml("x86_64", "ubuntu", "jammy",
-                                    "default").getBytes(StandardCharsets.UTF_8), "templates/hostname.tpl",
-                                    new byte[8000]);
+                            byte[] yaml = Trees.metadataYaml("x86_64", "ubuntu", "jammy", "default")
+                                    .getBytes(StandardCharsets.UTF_8);
+                            byte[] whole = tar(new Entry("metadata.yaml", yaml),
+                                    new Entry("templates/hostname.tpl", new byte[8000]));
                             corruptMetadata(repo, Arrays.copyOf(whole, whole.length / 2));
                         }),
                 bad("metadata tarball without its xz footer", versionDir(), "lxd.tar.xz", repo -> {
@@ -290,19 +291,21 @@ class BadTreeContractTest {
     }
 
     private static byte[] tarXz(String name, String content) throws IOException {
-        return xz(tar(name, content.getBytes(StandardCharsets.UTF_8)));
+        return xz(tar(new Entry(name, content.getBytes(StandardCharsets.UTF_8))));
     }
 
-    /** An uncompressed tarball of entries given as name, content, name, content... */
-    private static byte[] tar(Object... entries) throws IOException {
+    private record Entry(String name, byte[] content) {
+    }
+
+    /** An uncompressed tarball of the entries, in their order. */
+    private static byte[] tar(Entry... entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            for (int i = 0; i < entries.length; i += 2) {
-                byte[] data = (byte[]) entries[i + 1];
-                TarArchiveEntry entry = new TarArchiveEntry((String) entries[i]);
-                entry.setSize(data.length);
-                tar.putArchiveEntry(entry);
-                tar.write(data);
+            for (Entry entry : entries) {
+                TarArchiveEntry header = new TarArchiveEntry(entry.name());
+                header.setSize(entry.content().length);
+                tar.putArchiveEntry(header);
+                tar.write(entry.content());
                 tar.closeArchiveEntry();
             }
         }
